@@ -55,9 +55,25 @@ struct imsgbuf {
 	/* outbound */
 	TAILQ_HEAD(, imsg_out)		 wq;
 	size_t				 wqlen;	/* messages queued */
+
+	/*
+	 * Private to imsg.c.  The unread bytes are rbuf[rpos, rpos + rlen).
+	 * rfds[i] arrived with the recvmsg() that returned stream bytes
+	 * [rfdbeg[i], rfdend[i]); a descriptor belongs to the message whose
+	 * first byte it came with, which is how one nobody claims is found.
+	 */
+	size_t				 rpos;
+	uint64_t			 roff;	/* stream offset of rbuf[rpos] */
+	uint64_t			 rfdbeg[IMSG_MAX_FDS];
+	uint64_t			 rfdend[IMSG_MAX_FDS];
+	int				 rerr;	/* protocol error seen */
 };
 
-/* Takes ownership of fd: imsgbuf_clear() closes it. Sets it non-blocking. */
+/*
+ * Takes ownership of fd: imsgbuf_clear() closes it. Sets it non-blocking.
+ * Records getpid() as the pid that messages composed with pid 0 carry.
+ * Returns 0, or -1 with errno (fd left open) if fd is unusable.
+ */
 int	 imsgbuf_init(struct imsgbuf *, int fd);
 /* Frees queued messages, closes received and queued descriptors and fd. */
 void	 imsgbuf_clear(struct imsgbuf *);
@@ -66,7 +82,10 @@ int	 imsgbuf_fd(const struct imsgbuf *);
 /*
  * Read what the socket has.  Returns >0 bytes read, 0 on EOF, -1 on error
  * with errno set (EAGAIN when nothing was there; EBADMSG when the peer
- * broke the protocol, e.g. sent more descriptors than allowed).
+ * broke the protocol, e.g. sent more descriptors than allowed; ENOBUFS
+ * when rbuf is full because imsg_get() was not called).  Call imsg_get()
+ * until it returns 0 after every successful read: that keeps rbuf and the
+ * descriptor queue from filling up.
  */
 ssize_t	 imsgbuf_read(struct imsgbuf *);
 
@@ -74,14 +93,20 @@ ssize_t	 imsgbuf_read(struct imsgbuf *);
  * Take the next complete message.  Returns 1 and fills imsg, 0 if no
  * complete message is buffered, -1 with errno EBADMSG if the buffered data
  * is not a valid message (length below the header, above IMSG_MAX_SIZE,
- * a descriptor announced but not received).  After -1 the channel is
- * unusable and must be closed.
+ * a descriptor announced but not received, or a descriptor received that
+ * no message announced).  After -1 the channel is unusable and must be
+ * closed (-1 with ENOMEM is the exception: nothing was consumed).
+ * imsg->data is a copy that stays valid until imsg_free().
  */
 int	 imsg_get(struct imsgbuf *, struct imsg *);
 
 /*
  * Queue a message.  fd (or -1) is passed with it and then closed here,
- * whether or not the send succeeds.  Returns 0, or -1 with errno
+ * whether or not the send succeeds: the queue owns fd from this call on
+ * (no dup), imsgbuf_write() closes it once the sendmsg() carrying it
+ * succeeded, imsgbuf_clear() if it was never sent, and a failing
+ * imsg_compose() at once.  The caller must not use fd afterwards.
+ * pid 0 means the imsgbuf's own pid.  Returns 0, or -1 with errno
  * (EMSGSIZE when the message would exceed IMSG_MAX_SIZE).
  */
 int	 imsg_compose(struct imsgbuf *, uint32_t type, uint32_t peerid,
@@ -90,12 +115,17 @@ int	 imsg_composev(struct imsgbuf *, uint32_t type, uint32_t peerid,
 	    uint32_t pid, int fd, const struct iovec *iov, int iovcnt);
 
 /*
- * Write as much of the queue as the socket takes.  Returns 0 (queue may
- * still hold data if the socket is full), or -1 with errno (EPIPE when the
- * peer is gone).
+ * Write as much of the queue as the socket takes, one sendmsg() per
+ * message; a partly sent message resumes where it stopped, its descriptor
+ * having gone with the first part.  Returns 0 (queue may still hold data
+ * if the socket is full), or -1 with errno (EPIPE when the peer is gone).
+ * Never raises SIGPIPE.
  */
 int	 imsgbuf_write(struct imsgbuf *);
-/* Write the whole queue, waiting with poll(); for pppoxctl and tests. */
+/*
+ * Write the whole queue, waiting with poll() as long as the peer takes
+ * nothing; for pppoxctl and tests.  0 when the queue is empty, else -1.
+ */
 int	 imsgbuf_flush(struct imsgbuf *);
 size_t	 imsgbuf_queuelen(const struct imsgbuf *);
 
