@@ -18,6 +18,16 @@
 #define CONF_DNS_MAX		2
 #define CONF_AUTH_MAX		4
 
+/* Defaults of pppoxd.conf(5); the paths are in pppoxd.h. */
+#define CONF_MAX_SESSIONS	1000
+#define CONF_CTRL_TIMEOUT	10
+#define CONF_PPP_DEFAULT	"default"	/* the profile that always exists */
+#define CONF_MRU		1400
+#define CONF_ECHO_INTERVAL	30
+#define CONF_ECHO_FAILURES	3
+#define CONF_MAX_AUTH_FAILURES	3
+#define CONF_PPTP_PORT		1723
+
 enum conf_proto {
 	CONF_PROTO_PPTP,
 	CONF_PROTO_PPPOE,
@@ -45,6 +55,7 @@ struct pool_range {
 	TAILQ_ENTRY(pool_range)	 entry;
 	in_addr_t		 start;
 	in_addr_t		 end;
+	int			 lineno;
 };
 
 struct pool_conf {
@@ -111,6 +122,9 @@ struct config {
 struct config	*parse_config(const char *path);
 /* config.c */
 struct config	*config_new(void);
+struct ppp_conf	*config_ppp_new(const char *);
+/* Cross-checks a parsed config; returns the number of errors logged. */
+int		 config_check(const struct config *);
 void		 config_free(struct config *);
 /* Writes the canonical form, which parse_config() reads back equal. */
 void		 config_print(FILE *, const struct config *);
