@@ -42,7 +42,7 @@ deps:
 
 test: deps
 	$(MAKE) all
-	$(MAKE) -C regress run
+	$(MAKE) --no-print-directory -C regress run
 
 demo: deps
 	$(MAKE) all

@@ -11,6 +11,6 @@ HARDEN	 = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection 
 INCLUDES = -I$(TOP)/common -I$(TOP)/imsg -I$(TOP)/parent -I$(TOP)/session \
 	   -I$(TOP)/auth -I$(TOP)/net
 CFLAGS	?= -O2 -g
-CFLAGS	+= $(WARNINGS) $(HARDEN) $(INCLUDES) $(PKG_CFLAGS)
+CFLAGS	+= -D_GNU_SOURCE $(WARNINGS) $(HARDEN) $(INCLUDES) $(PKG_CFLAGS)
 LDFLAGS	+= -pie -Wl,-z,relro -Wl,-z,now
 

@@ -1,0 +1,95 @@
+/*
+ * parent.h: state and functions of the privileged parent process.
+ * All of the parent's mutable state hangs off the one struct parent
+ * below; nothing else is global.
+ */
+#ifndef PPPOXD_PARENT_H
+#define PPPOXD_PARENT_H
+
+#include <sys/queue.h>
+#include <sys/tree.h>
+#include <event.h>
+#include <time.h>
+
+#include "pppoxd.h"
+#include "proc.h"
+#include "config.h"
+
+struct listener {
+	TAILQ_ENTRY(listener)	 entry;
+	struct listen_conf	 conf;		/* copy; pool/ppp follow reload */
+	int			 fd;
+	struct event		 ev;
+};
+TAILQ_HEAD(listeners, listener);
+
+struct session {
+	RB_ENTRY(session)	 entry;
+	uint32_t		 id;
+	pid_t			 pid;
+	int			 proto;		/* enum sess_proto */
+	int			 phase;		/* enum sess_phase */
+	char			 peer[64];
+	char			 user[PPP_NAME_MAX];
+	char			 ifname[IFNAMSIZ];
+	struct in_addr		 addr;
+	char			 pool[CONF_NAME_MAX];
+	time_t			 started;
+	uint64_t		 ibytes, obytes, ipackets, opackets;
+	struct imsgev		 iev;
+	struct event		 killtimer;	/* after a terminate request */
+	int			 terminating;
+};
+RB_HEAD(session_tree, session);
+
+struct parent {
+	struct config		*conf;
+	int			 debug;
+	int			 verbose;
+	time_t			 started;
+	time_t			 reloaded;
+	struct listeners	 listeners;
+	struct session_tree	 sessions;
+	uint32_t		 nsessions;
+	uint32_t		 next_id;
+	/* auth process */
+	pid_t			 auth_pid;
+	struct imsgev		 auth_iev;
+	struct auth_status	 auth_status;
+	time_t			 auth_restarts[5];	/* restart rate limit */
+	/* control socket */
+	int			 ctl_fd;
+	struct event		 ctl_ev;
+};
+
+/* The parent's single state object, set up in main(). */
+extern struct parent	*parent;
+
+/* pppoxd.c */
+int		 parent_reload(char *, size_t);
+/* listener.c */
+int		 listeners_apply(struct config *);
+void		 listeners_close(void);
+int		 listeners_count(void);
+/* sessions.c */
+void		 sessions_init(void);
+int		 sessions_spawn(const struct listener *, int fd,
+		    const struct sockaddr_storage *,
+		    const struct sockaddr_storage *);
+void		 sessions_reap(pid_t, int status);
+struct session	*sessions_find(uint32_t);
+int		 sessions_terminate(struct session *, const char *);
+void		 sessions_terminate_all(void);
+struct session	*sessions_first(void);
+struct session	*sessions_next(struct session *);
+/* auth_proc.c */
+void		 auth_proc_start(void);
+int		 auth_proc_send_secrets(void);
+int		 auth_proc_reap(pid_t, int status);
+void		 auth_proc_status_req(uint32_t ctlid);
+/* control.c */
+int		 control_init(const char *path);
+void		 control_cleanup(const char *path);
+void		 control_auth_status(uint32_t ctlid);
+
+#endif /* PPPOXD_PARENT_H */

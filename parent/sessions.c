@@ -1,0 +1,298 @@
+/*
+ * sessions.c: the parent's table of session children, keyed by session
+ * id.  Each entry is one exec'd, sandboxed child and its channel.  What a
+ * child may ask for depends on its phase; everything it says is checked
+ * here, and a child that breaks the rules loses its session, nothing else.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pppoxd.h"
+#include "log.h"
+#include "parent.h"
+#include "util.h"
+
+/* How long a child may take to leave after it was told to. */
+#define SESSION_KILL_TIMEOUT	5
+
+static int	 session_cmp(struct session *, struct session *);
+static uint32_t	 session_new_id(void);
+static void	 parent_dispatch_session(int, short, void *);
+static void	 session_state(struct session *, struct imsg *);
+static void	 session_channel_close(struct session *);
+static void	 session_killtimer(int, short, void *);
+static void	 session_free(struct session *);
+
+RB_PROTOTYPE(session_tree, session, entry, session_cmp);
+RB_GENERATE(session_tree, session, entry, session_cmp)
+
+static int
+session_cmp(struct session *a, struct session *b)
+{
+	return (a->id < b->id ? -1 : a->id > b->id);
+}
+
+void
+sessions_init(void)
+{
+	RB_INIT(&parent->sessions);
+	parent->next_id = 1;
+}
+
+/* Ids are not reused while in use; 0 means "all" to pppoxctl. */
+static uint32_t
+session_new_id(void)
+{
+	uint32_t	 id;
+
+	for (;;) {
+		id = parent->next_id++;
+		if (parent->next_id == 0)
+			parent->next_id = 1;
+		if (id != 0 && sessions_find(id) == NULL)
+			return (id);
+	}
+}
+
+struct session *
+sessions_find(uint32_t id)
+{
+	struct session	 key;
+
+	key.id = id;
+	return (RB_FIND(session_tree, &parent->sessions, &key));
+}
+
+/*
+ * Start a session child for a new connection fd (always consumed).
+ */
+int
+sessions_spawn(const struct listener *l, int fd,
+    const struct sockaddr_storage *peer, const struct sockaddr_storage *local)
+{
+	struct config	*conf = parent->conf;
+	struct session	*s;
+	struct sess_init init;
+	char		 peername[64];
+	int		 chan;
+
+	sockaddr_str(peer, peername, sizeof(peername));
+	if (parent->nsessions >= (uint32_t)conf->max_sessions) {
+		log_warnx("%s: refused, max-sessions %d reached", peername,
+		    conf->max_sessions);
+		close(fd);
+		return (-1);
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_warn("%s: session", peername);
+		close(fd);
+		return (-1);
+	}
+	s->id = session_new_id();
+	s->proto = l->conf.proto == CONF_PROTO_PPTP ? SESS_PROTO_PPTP :
+	    SESS_PROTO_PPPOE;
+	s->phase = SESS_PHASE_START;
+	s->started = time(NULL);
+	strlcpy(s->peer, peername, sizeof(s->peer));
+	strlcpy(s->pool, l->conf.pool, sizeof(s->pool));
+
+	s->pid = proc_exec("session", conf->user, conf->chroot,
+	    parent->debug, log_getverbose(), &chan);
+	if (s->pid == -1) {
+		close(fd);
+		free(s);
+		return (-1);
+	}
+	imsgev_init(&s->iev, chan, parent_dispatch_session, s);
+	evtimer_set(&s->killtimer, session_killtimer, s);
+	RB_INSERT(session_tree, &parent->sessions, s);
+	parent->nsessions++;
+
+	memset(&init, 0, sizeof(init));
+	init.id = s->id;
+	init.proto = s->proto;
+	init.peer = *peer;
+	init.local = *local;
+	init.ctrl_timeout = conf->ctrl_timeout;
+	imsgev_compose(&s->iev, IMSG_SESS_INIT, s->id, fd, &init,
+	    sizeof(init));
+	log_info("session %u: %s connection from %s, child %d", s->id,
+	    s->proto == SESS_PROTO_PPTP ? "pptp" : "pppoe", s->peer,
+	    (int)s->pid);
+	return (0);
+}
+
+static void
+parent_dispatch_session(int fd, short event, void *arg)
+{
+	struct session	*s = arg;
+	struct imsg	 imsg;
+	int		 r;
+
+	(void)fd;
+	if (imsgev_io(&s->iev, event) == -1) {
+		session_channel_close(s);
+		return;
+	}
+	while ((r = imsgev_get(&s->iev, &imsg)) > 0) {
+		/* A child never passes descriptors up. */
+		if (imsg.fd != -1) {
+			log_warnx("session %u: unexpected descriptor in %s",
+			    s->id, imsg_type_name(imsg.hdr.type));
+			imsg_free(&imsg);
+			r = -1;
+			break;
+		}
+		switch (imsg.hdr.type) {
+		case IMSG_SESS_STATE:
+			session_state(s, &imsg);
+			break;
+		default:
+			log_warnx("session %u: unexpected message %s",
+			    s->id, imsg_type_name(imsg.hdr.type));
+			r = -1;
+			break;
+		}
+		imsg_free(&imsg);
+		if (r == -1)
+			break;
+	}
+	if (r == -1) {
+		log_warnx("session %u: protocol error on the channel, "
+		    "ending the session", s->id);
+		session_channel_close(s);
+		return;
+	}
+	imsgev_add(&s->iev);
+}
+
+static void
+session_state(struct session *s, struct imsg *imsg)
+{
+	struct sess_state	 st;
+
+	if (imsg_get_data(imsg, &st, sizeof(st)) == -1 ||
+	    st.phase < SESS_PHASE_START || st.phase > SESS_PHASE_CLOSING ||
+	    memchr(st.user, '\0', sizeof(st.user)) == NULL) {
+		log_warnx("session %u: bad %s", s->id,
+		    imsg_type_name(imsg->hdr.type));
+		return;
+	}
+	s->phase = st.phase;
+	strlcpy(s->user, st.user, sizeof(s->user));
+	s->ibytes = st.ibytes;
+	s->obytes = st.obytes;
+	s->ipackets = st.ipackets;
+	s->opackets = st.opackets;
+}
+
+/*
+ * The channel is gone: the child exited, or must.  Closing our end makes
+ * a child that is still alive leave (it exits on EOF), since the parent
+ * cannot signal a process of another user.
+ */
+static void
+session_channel_close(struct session *s)
+{
+	if (!s->iev.dead)
+		imsgev_clear(&s->iev);
+}
+
+int
+sessions_terminate(struct session *s, const char *reason)
+{
+	struct sess_terminate	 t;
+
+	if (s->terminating)
+		return (0);
+	memset(&t, 0, sizeof(t));
+	strlcpy(t.reason, reason, sizeof(t.reason));
+	log_info("session %u: terminating: %s", s->id, reason);
+	s->terminating = 1;
+	if (imsgev_compose(&s->iev, IMSG_SESS_TERMINATE, s->id, -1, &t,
+	    sizeof(t)) == -1)
+		session_channel_close(s);
+	else {
+		struct timeval	 tv = { SESSION_KILL_TIMEOUT, 0 };
+
+		evtimer_add(&s->killtimer, &tv);
+	}
+	return (0);
+}
+
+static void
+session_killtimer(int fd, short event, void *arg)
+{
+	struct session	*s = arg;
+
+	(void)fd;
+	(void)event;
+	log_warnx("session %u: child %d did not leave in %d s, closing its "
+	    "channel", s->id, (int)s->pid, SESSION_KILL_TIMEOUT);
+	session_channel_close(s);
+}
+
+/* At shutdown: closing every channel makes every child leave. */
+void
+sessions_terminate_all(void)
+{
+	struct session	*s;
+
+	RB_FOREACH(s, session_tree, &parent->sessions)
+		session_channel_close(s);
+}
+
+void
+sessions_reap(pid_t pid, int status)
+{
+	struct session	*s;
+
+	RB_FOREACH(s, session_tree, &parent->sessions)
+		if (s->pid == pid)
+			break;
+	if (s == NULL) {
+		log_debug("reaped unknown child %d", (int)pid);
+		return;
+	}
+	if (WIFSIGNALED(status))
+		log_warnx("session %u: child %d killed by signal %d%s", s->id,
+		    (int)pid, WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
+		    " (seccomp: forbidden system call)" : "");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		log_warnx("session %u: child %d exited with status %d", s->id,
+		    (int)pid, WEXITSTATUS(status));
+	log_info("session %u: %s ended after %lld s%s%s", s->id, s->peer,
+	    (long long)(time(NULL) - s->started), s->user[0] ? ", user " : "",
+	    s->user);
+	session_free(s);
+}
+
+static void
+session_free(struct session *s)
+{
+	RB_REMOVE(session_tree, &parent->sessions, s);
+	parent->nsessions--;
+	evtimer_del(&s->killtimer);
+	session_channel_close(s);
+	free(s);
+}
+
+/* Iteration for control.c without exposing the tree type. */
+struct session *
+sessions_first(void)
+{
+	return (RB_MIN(session_tree, &parent->sessions));
+}
+
+struct session *
+sessions_next(struct session *s)
+{
+	return (RB_NEXT(session_tree, &parent->sessions, s));
+}
