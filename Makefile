@@ -48,6 +48,10 @@ demo: deps
 	$(MAKE) all
 	sh regress/demo.sh
 
+# Every libFuzzer target for a minute; make test runs each for seconds.
+fuzz: deps
+	$(MAKE) -C fuzz fuzz
+
 manlint:
 	mandoc -Tlint -Wwarning man/*.[58]
 
@@ -68,4 +72,4 @@ clean:
 	rm -rf $(OBJDIR) pppoxd pppoxctl
 	$(MAKE) -C regress clean
 
-.PHONY: all deps test demo manlint install clean
+.PHONY: all deps test demo fuzz manlint install clean
