@@ -49,14 +49,32 @@ enum imsg_type {
 	/* parent -> auth */
 	IMSG_AUTH_SECRETS,		/* fd: secrets file; struct auth_secrets */
 	IMSG_AUTH_STATUS_REQ,
+	IMSG_AUTH_SESSION,		/* fd: a session's channel to auth;
+					   struct auth_session */
 	/* auth -> parent */
 	IMSG_AUTH_STATUS,		/* struct auth_status */
+	IMSG_AUTH_VERDICT,		/* struct auth_verdict */
+
+	/*
+	 * session <-> auth, over the session's own channel, which the
+	 * parent created: passwords never pass through the parent, and
+	 * auth knows which session speaks without believing the session.
+	 */
+	IMSG_AUTH_CHALLENGE_REQ,	/* session -> auth: struct auth_chreq */
+	IMSG_AUTH_CHALLENGE,		/* auth -> session: struct auth_challenge */
+	IMSG_AUTH_REQUEST,		/* session -> auth: struct auth_request */
+	IMSG_AUTH_RESULT,		/* auth -> session: struct auth_result */
 
 	/* parent -> session */
 	IMSG_SESS_INIT,			/* fd: the connection; struct sess_init */
+	IMSG_SESS_AUTHCHAN,		/* fd: the channel to auth */
+	IMSG_SESS_GRE,			/* fd: the call's GRE socket */
+	IMSG_SESS_NET,			/* fd: the tun device; struct sess_net */
 	IMSG_SESS_TERMINATE,		/* struct sess_terminate */
 	/* session -> parent */
 	IMSG_SESS_STATE,		/* struct sess_state */
+	IMSG_SESS_GRE_REQ,		/* struct sess_gre_req */
+	IMSG_SESS_NET_REQ,		/* struct sess_net_req */
 
 	IMSG_MAX
 };
@@ -118,10 +136,96 @@ struct auth_status {
 	uint32_t	 errors;
 };
 
+/* Authentication methods, as they travel between processes. */
+enum auth_method {
+	AUTH_PAP,
+	AUTH_CHAP_MD5,
+	AUTH_MSCHAP_V1,
+	AUTH_MSCHAP_V2,
+};
+
+#define AUTH_CHALLENGE_MAX	16	/* we send 16 (8 for MS-CHAPv1) */
+#define AUTH_RESPONSE_MAX	255	/* a PAP password may be 255 bytes */
+#define AUTH_MESSAGE_MAX	256
+#define MPPE_KEY_LEN		16
+
+/* IMSG_AUTH_SESSION */
+struct auth_session {
+	uint32_t	 id;
+	char		 peer[64];	/* for log lines */
+	char		 peer_addr[48];	/* throttling key: address, no port */
+};
+
+/* IMSG_AUTH_CHALLENGE_REQ: the session is about to send a challenge. */
+struct auth_chreq {
+	int		 method;	/* enum auth_method, not PAP */
+};
+
+/* IMSG_AUTH_CHALLENGE: what auth will verify against; kept by auth. */
+struct auth_challenge {
+	uint8_t		 challenge[AUTH_CHALLENGE_MAX];
+	uint8_t		 len;
+};
+
+/* IMSG_AUTH_REQUEST: the peer's answer, as received. */
+struct auth_request {
+	int		 method;	/* enum auth_method */
+	uint8_t		 id;		/* CHAP identifier */
+	char		 name[PPP_NAME_MAX];
+	uint8_t		 response[AUTH_RESPONSE_MAX];	/* or PAP password */
+	uint16_t	 response_len;
+};
+
+/* IMSG_AUTH_RESULT */
+struct auth_result {
+	int		 ok;
+	/*
+	 * CHAP/MS-CHAP: the Success or Failure message to send as is
+	 * ("S=... M=..." or "E=691 R=1 C=... V=3 M=..."); PAP: its text.
+	 */
+	char		 message[AUTH_MESSAGE_MAX];
+	int		 retry;		/* another attempt is allowed */
+	int		 have_keys;	/* MS-CHAP: MPPE keys follow */
+	uint8_t		 send_key[MPPE_KEY_LEN];	/* server to peer */
+	uint8_t		 recv_key[MPPE_KEY_LEN];	/* peer to server */
+};
+
+/* Address policy from the secrets file's address column. */
+enum auth_addr {
+	AUTH_ADDR_POOL,			/* any: take one from the pool */
+	AUTH_ADDR_FIXED,		/* exactly this one */
+	AUTH_ADDR_NONE,			/* no address allowed: refuse */
+};
+
+/* IMSG_AUTH_VERDICT: auth tells the parent who logged in where. */
+struct auth_verdict {
+	uint32_t	 id;		/* session */
+	int		 ok;
+	int		 method;
+	char		 user[PPP_NAME_MAX];
+	int		 addr;		/* enum auth_addr */
+	struct in_addr	 fixed;
+};
+
 /* IMSG_SESS_INIT */
 enum sess_proto {
 	SESS_PROTO_PPTP,
 	SESS_PROTO_PPPOE,
+};
+
+/* The PPP profile of the session's listener. */
+struct sess_ppp {
+	int			 auth[4];	/* enum auth_method, offer order */
+	int			 nauth;
+	int			 mppe;		/* 0 off, 1 optional, 2 required */
+	int			 mppe_bits;	/* 0x1 40, 0x2 56, 0x4 128 */
+	int			 mppe_stateful;
+	int			 mru;
+	int			 echo_interval;
+	int			 echo_failures;
+	int			 idle_timeout;
+	int			 session_timeout;
+	int			 max_auth_failures;
 };
 
 struct sess_init {
@@ -130,6 +234,29 @@ struct sess_init {
 	struct sockaddr_storage	 peer;
 	struct sockaddr_storage	 local;
 	int			 ctrl_timeout;	/* seconds to first message */
+	char			 hostname[64];	/* our name towards peers */
+	struct sess_ppp		 ppp;
+};
+
+/* IMSG_SESS_GRE_REQ: a PPTP call; GRE for our call id, please. */
+struct sess_gre_req {
+	uint16_t		 call_id;
+};
+
+/* IMSG_SESS_NET_REQ: authenticated; IPCP wants an address. */
+struct sess_net_req {
+	int			 mru;		/* negotiated, for the tun MTU */
+	int			 overhead;	/* transport bytes per frame */
+};
+
+/* IMSG_SESS_NET */
+struct sess_net {
+	struct in_addr		 local;
+	struct in_addr		 peer;
+	struct in_addr		 dns[2];
+	struct in_addr		 nbns[2];
+	char			 ifname[IFNAMSIZ];
+	int			 mtu;
 };
 
 /* IMSG_SESS_STATE */

@@ -35,3 +35,19 @@ sockaddr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
 	}
 	return (buf);
 }
+
+/* The address alone, without the port. */
+const char *
+sockaddr_addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &sin->sin_addr, buf, len);
+	else if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &sin6->sin6_addr, buf, len);
+	else
+		strlcpy(buf, "unknown", len);
+	return (buf);
+}

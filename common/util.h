@@ -9,5 +9,7 @@
 
 /* util.c */
 const char	*sockaddr_str(const struct sockaddr_storage *, char *, size_t);
+const char	*sockaddr_addr_str(const struct sockaddr_storage *, char *,
+		    size_t);
 
 #endif /* PPPOXD_UTIL_H */

@@ -4,6 +4,7 @@
  * costs at most the logins in progress.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "pppoxd.h"
 #include "log.h"
 #include "parent.h"
+#include "util.h"
 
 /* More restarts than this within AUTH_RESTART_WINDOW s is fatal. */
 #define AUTH_RESTART_MAX	5
@@ -87,6 +89,16 @@ parent_dispatch_auth(int fd, short event, void *arg)
 	}
 	while ((r = imsgev_get(iev, &imsg)) > 0) {
 		switch (imsg.hdr.type) {
+		case IMSG_AUTH_VERDICT: {
+			struct auth_verdict	 v;
+
+			if (imsg_get_data(&imsg, &v, sizeof(v)) == -1 ||
+			    memchr(v.user, '\0', sizeof(v.user)) == NULL)
+				fatalx("auth: bad %s",
+				    imsg_type_name(imsg.hdr.type));
+			sessions_verdict(&v);
+			break;
+		}
 		case IMSG_AUTH_STATUS:
 			if (imsg_get_data(&imsg, &parent->auth_status,
 			    sizeof(parent->auth_status)) == -1)
@@ -106,6 +118,32 @@ parent_dispatch_auth(int fd, short event, void *arg)
 	if (r == -1)
 		fatalx("auth: protocol error on the channel");
 	imsgev_add(iev);
+}
+
+/*
+ * A channel between a new session and auth, so that the session's login
+ * exchange goes straight to auth.  Returns the session's end, or -1.
+ */
+int
+auth_proc_new_session(struct session *s)
+{
+	struct auth_session	 as;
+	int			 sp[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		log_warn("session %u: auth channel", s->id);
+		return (-1);
+	}
+	memset(&as, 0, sizeof(as));
+	as.id = s->id;
+	strlcpy(as.peer, s->peer, sizeof(as.peer));
+	sockaddr_addr_str(&s->peer_ss, as.peer_addr, sizeof(as.peer_addr));
+	if (imsgev_compose(&parent->auth_iev, IMSG_AUTH_SESSION, s->id, sp[0],
+	    &as, sizeof(as)) == -1) {
+		close(sp[1]);
+		return (-1);
+	}
+	return (sp[1]);
 }
 
 /* Returns 1 if pid was the auth process. */

@@ -39,6 +39,14 @@ struct session {
 	struct imsgev		 iev;
 	struct event		 killtimer;	/* after a terminate request */
 	int			 terminating;
+	struct sockaddr_storage	 peer_ss;
+	struct sockaddr_storage	 local_ss;
+	/* what the child has been granted; each only once, in order */
+	int			 gre_given;
+	int			 authenticated;
+	int			 net_given;
+	int			 addr_policy;	/* enum auth_addr */
+	struct in_addr		 fixed;
 };
 RB_HEAD(session_tree, session);
 
@@ -57,6 +65,9 @@ struct parent {
 	struct imsgev		 auth_iev;
 	struct auth_status	 auth_status;
 	time_t			 auth_restarts[5];	/* restart rate limit */
+	/* address pools and session interfaces */
+	TAILQ_HEAD(, parent_pool) pools;
+	struct nl		*nl;
 	/* control socket */
 	int			 ctl_fd;
 	struct event		 ctl_ev;
@@ -80,6 +91,7 @@ void		 sessions_reap(pid_t, int status);
 struct session	*sessions_find(uint32_t);
 int		 sessions_terminate(struct session *, const char *);
 void		 sessions_terminate_all(void);
+void		 sessions_verdict(const struct auth_verdict *);
 struct session	*sessions_first(void);
 struct session	*sessions_next(struct session *);
 /* auth_proc.c */
@@ -87,6 +99,13 @@ void		 auth_proc_start(void);
 int		 auth_proc_send_secrets(void);
 int		 auth_proc_reap(pid_t, int status);
 void		 auth_proc_status_req(uint32_t ctlid);
+int		 auth_proc_new_session(struct session *);
+/* network.c */
+int		 network_init(void);
+int		 network_apply(struct config *);
+int		 network_setup(struct session *, const struct sess_net_req *,
+		    struct sess_net *);
+void		 network_release(struct session *);
 /* control.c */
 int		 control_init(const char *path);
 void		 control_cleanup(const char *path);

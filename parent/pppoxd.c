@@ -144,6 +144,8 @@ main(int argc, char *argv[], char *envp[])
 		fatalx("cannot open control socket %s", conf->socket);
 	if (listeners_apply(conf) == -1)
 		fatalx("cannot open listeners");
+	if (network_init() == -1)
+		fatalx("cannot set up address pools and rtnetlink");
 	auth_proc_start();
 	sandbox_parent_caps();
 
@@ -227,6 +229,8 @@ parent_reload(char *msg, size_t len)
 	}
 	parent->conf = nconf;
 	config_free(oconf);
+	if (network_apply(nconf) == -1)
+		log_warnx("reload: some pools could not be updated");
 	log_setverbose(parent->verbose > nconf->verbose ?
 	    parent->verbose : nconf->verbose);
 	parent->reloaded = time(NULL);

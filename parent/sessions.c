@@ -18,6 +18,7 @@
 #include "log.h"
 #include "parent.h"
 #include "util.h"
+#include "listen.h"
 
 /* How long a child may take to leave after it was told to. */
 #define SESSION_KILL_TIMEOUT	5
@@ -26,6 +27,9 @@ static int	 session_cmp(struct session *, struct session *);
 static uint32_t	 session_new_id(void);
 static void	 parent_dispatch_session(int, short, void *);
 static void	 session_state(struct session *, struct imsg *);
+static int	 session_gre_req(struct session *, struct imsg *);
+static int	 session_net_req(struct session *, struct imsg *);
+static void	 session_ppp_conf(const struct ppp_conf *, struct sess_ppp *);
 static void	 session_channel_close(struct session *);
 static void	 session_killtimer(int, short, void *);
 static void	 session_free(struct session *);
@@ -80,8 +84,9 @@ sessions_spawn(const struct listener *l, int fd,
 	struct config	*conf = parent->conf;
 	struct session	*s;
 	struct sess_init init;
+	struct ppp_conf	*pc;
 	char		 peername[64];
-	int		 chan;
+	int		 chan, authfd;
 
 	sockaddr_str(peer, peername, sizeof(peername));
 	if (parent->nsessions >= (uint32_t)conf->max_sessions) {
@@ -102,6 +107,11 @@ sessions_spawn(const struct listener *l, int fd,
 	s->started = time(NULL);
 	strlcpy(s->peer, peername, sizeof(s->peer));
 	strlcpy(s->pool, l->conf.pool, sizeof(s->pool));
+	s->peer_ss = *peer;
+	s->local_ss = *local;
+	if ((pc = config_ppp(conf, l->conf.ppp)) == NULL)
+		fatalx("listener refers to unknown ppp profile %s",
+		    l->conf.ppp);
 
 	s->pid = proc_exec("session", conf->user, conf->chroot,
 	    parent->debug, log_getverbose(), &chan);
@@ -121,8 +131,13 @@ sessions_spawn(const struct listener *l, int fd,
 	init.peer = *peer;
 	init.local = *local;
 	init.ctrl_timeout = conf->ctrl_timeout;
+	strlcpy(init.hostname, conf->name, sizeof(init.hostname));
+	session_ppp_conf(pc, &init.ppp);
 	imsgev_compose(&s->iev, IMSG_SESS_INIT, s->id, fd, &init,
 	    sizeof(init));
+	if ((authfd = auth_proc_new_session(s)) != -1)
+		imsgev_compose(&s->iev, IMSG_SESS_AUTHCHAN, s->id, authfd,
+		    NULL, 0);
 	log_info("session %u: %s connection from %s, child %d", s->id,
 	    s->proto == SESS_PROTO_PPTP ? "pptp" : "pppoe", s->peer,
 	    (int)s->pid);
@@ -153,6 +168,12 @@ parent_dispatch_session(int fd, short event, void *arg)
 		switch (imsg.hdr.type) {
 		case IMSG_SESS_STATE:
 			session_state(s, &imsg);
+			break;
+		case IMSG_SESS_GRE_REQ:
+			r = session_gre_req(s, &imsg);
+			break;
+		case IMSG_SESS_NET_REQ:
+			r = session_net_req(s, &imsg);
 			break;
 		default:
 			log_warnx("session %u: unexpected message %s",
@@ -185,12 +206,106 @@ session_state(struct session *s, struct imsg *imsg)
 		    imsg_type_name(imsg->hdr.type));
 		return;
 	}
+	/* The user name comes from auth's verdict, never from the child. */
 	s->phase = st.phase;
-	strlcpy(s->user, st.user, sizeof(s->user));
 	s->ibytes = st.ibytes;
 	s->obytes = st.obytes;
 	s->ipackets = st.ipackets;
 	s->opackets = st.opackets;
+}
+
+static void
+session_ppp_conf(const struct ppp_conf *pc, struct sess_ppp *sp)
+{
+	static const int methods[] = {
+		[CONF_AUTH_PAP] = AUTH_PAP,
+		[CONF_AUTH_CHAP] = AUTH_CHAP_MD5,
+		[CONF_AUTH_MSCHAP] = AUTH_MSCHAP_V1,
+		[CONF_AUTH_MSCHAPV2] = AUTH_MSCHAP_V2,
+	};
+	int	 i;
+
+	memset(sp, 0, sizeof(*sp));
+	for (i = 0; i < pc->nauth && i < 4; i++)
+		sp->auth[i] = methods[pc->auth[i]];
+	sp->nauth = i;
+	sp->mppe = pc->mppe == CONF_MPPE_REQUIRED ? 2 :
+	    pc->mppe == CONF_MPPE_OPTIONAL ? 1 : 0;
+	sp->mppe_bits = pc->mppe_bits;
+	sp->mppe_stateful = pc->mppe_stateful;
+	sp->mru = pc->mru;
+	sp->echo_interval = pc->echo_interval;
+	sp->echo_failures = pc->echo_failures;
+	sp->idle_timeout = pc->idle_timeout;
+	sp->session_timeout = pc->session_timeout;
+	sp->max_auth_failures = pc->max_auth_failures;
+}
+
+/*
+ * A PPTP call: the parent opens the raw GRE socket the child cannot,
+ * connected to the peer and filtered to the child's call id.  Once.
+ */
+static int
+session_gre_req(struct session *s, struct imsg *imsg)
+{
+	struct sess_gre_req	 req;
+	int			 fd;
+
+	if (imsg_get_data(imsg, &req, sizeof(req)) == -1 ||
+	    s->proto != SESS_PROTO_PPTP || s->gre_given) {
+		log_warnx("session %u: GRE request refused (%s)", s->id,
+		    s->gre_given ? "already given" : "malformed");
+		return (-1);
+	}
+	s->gre_given = 1;
+	if ((fd = gre_open_call(&s->local_ss, &s->peer_ss, req.call_id))
+	    == -1)
+		return (-1);
+	imsgev_compose(&s->iev, IMSG_SESS_GRE, s->id, fd, NULL, 0);
+	return (0);
+}
+
+/* After auth told us who it is: an address and an interface.  Once. */
+static int
+session_net_req(struct session *s, struct imsg *imsg)
+{
+	struct sess_net_req	 req;
+	struct sess_net		 net;
+	int			 fd;
+
+	if (imsg_get_data(imsg, &req, sizeof(req)) == -1 ||
+	    !s->authenticated || s->net_given) {
+		log_warnx("session %u: network request refused (%s)", s->id,
+		    !s->authenticated ? "not authenticated" :
+		    s->net_given ? "already given" : "malformed");
+		return (-1);
+	}
+	s->net_given = 1;
+	if ((fd = network_setup(s, &req, &net)) == -1)
+		return (-1);
+	imsgev_compose(&s->iev, IMSG_SESS_NET, s->id, fd, &net, sizeof(net));
+	return (0);
+}
+
+/* auth's word on a login; the only source of a session's user name. */
+void
+sessions_verdict(const struct auth_verdict *v)
+{
+	struct session	*s;
+
+	if ((s = sessions_find(v->id)) == NULL)
+		return;		/* ended meanwhile */
+	if (!v->ok)
+		return;		/* auth logged it; the child retries or ends */
+	if (s->authenticated) {
+		log_warnx("session %u: second successful login ignored",
+		    s->id);
+		return;
+	}
+	s->authenticated = 1;
+	strlcpy(s->user, v->user, sizeof(s->user));
+	s->addr_policy = v->addr;
+	s->fixed = v->fixed;
 }
 
 /*
@@ -277,6 +392,7 @@ sessions_reap(pid_t pid, int status)
 static void
 session_free(struct session *s)
 {
+	network_release(s);
 	RB_REMOVE(session_tree, &parent->sessions, s);
 	parent->nsessions--;
 	evtimer_del(&s->killtimer);

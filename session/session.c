@@ -32,6 +32,8 @@ struct sess {
 	uint64_t		 ibytes, ipackets;
 	uint64_t		 obytes, opackets;
 	struct imsgev		 parent_iev;
+	struct imsgev		 auth_iev;
+	int			 have_auth;
 };
 
 /* This child's one session; the child exists for it alone. */
@@ -39,6 +41,8 @@ static struct sess	 sess;
 
 static void	 session_dispatch_parent(int, short, void *);
 static void	 session_init(struct imsg *);
+static void	 session_authchan(struct imsg *);
+static void	 session_dispatch_auth(int, short, void *);
 static void	 session_conn_read(int, short, void *);
 static void	 session_timeout(int, short, void *);
 static void	 session_report(void);
@@ -76,6 +80,9 @@ session_dispatch_parent(int fd, short event, void *arg)
 		switch (imsg.hdr.type) {
 		case IMSG_SESS_INIT:
 			session_init(&imsg);
+			break;
+		case IMSG_SESS_AUTHCHAN:
+			session_authchan(&imsg);
 			break;
 		case IMSG_SESS_TERMINATE:
 			if (imsg_get_data(&imsg, &t, sizeof(t)) == -1 ||
@@ -126,6 +133,42 @@ session_init(struct imsg *imsg)
 	evtimer_add(&sess.timer, &tv);
 	log_debug("started");
 	session_report();
+}
+
+static void
+session_authchan(struct imsg *imsg)
+{
+	int	 fd;
+
+	if (sess.have_auth || (fd = imsg_get_fd(imsg)) == -1)
+		fatalx("bad %s", imsg_type_name(imsg->hdr.type));
+	imsgev_init(&sess.auth_iev, fd, session_dispatch_auth, NULL);
+	imsgev_add(&sess.auth_iev);
+	sess.have_auth = 1;
+}
+
+static void
+session_dispatch_auth(int fd, short event, void *arg)
+{
+	struct imsgev	*iev = &sess.auth_iev;
+	struct imsg	 imsg;
+	int		 r;
+
+	(void)fd;
+	(void)arg;
+	if (imsgev_io(iev, event) == -1)
+		session_exit(1, "the auth process closed its channel");
+	while ((r = imsgev_get(iev, &imsg)) > 0) {
+		switch (imsg.hdr.type) {
+		default:
+			fatalx("unexpected message %s from auth",
+			    imsg_type_name(imsg.hdr.type));
+		}
+		imsg_free(&imsg);
+	}
+	if (r == -1)
+		fatalx("protocol error on the auth channel");
+	imsgev_add(iev);
 }
 
 static void

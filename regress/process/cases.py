@@ -62,6 +62,12 @@ def check_sandboxed(d, pid, uid, what):
     return sorted(kinds)
 
 
+def sockets(pid):
+    return sum(1 for fd in os.listdir("/proc/%d/fd" % pid)
+               if os.readlink("/proc/%d/fd/%s" % (pid, fd)).startswith(
+                   "socket:"))
+
+
 def process_tree(d, ns, uid):
     st = proc_status(d.pid)
     check(st["Uid"].split()[0] == "0", "parent runs as root")
@@ -79,6 +85,7 @@ def process_tree(d, ns, uid):
     check(set(fds) <= {"anon_inode", "pipe", "socket"} and
           fds.count("socket") == 1, "auth holds only stdio, libevent's "
           "epoll and signal pipe, and its channel (%s)" % fds)
+    auth = d.auth_pid()
 
     p = Peer(ns, "127.0.0.1", 1723)
     try:
@@ -86,14 +93,18 @@ def process_tree(d, ns, uid):
         check(len(sess) == 1, "one session child per connection")
         fds = check_sandboxed(d, sess[0], uid, "session")
         check(set(fds) <= {"anon_inode", "pipe", "socket"} and
-              fds.count("socket") == 2, "session holds only stdio, "
-              "libevent's, its channel and its connection (%s)" % fds)
+              fds.count("socket") == 3, "session holds only stdio, "
+              "libevent's, its channels to the parent and to auth, and its "
+              "connection (%s)" % fds)
+        check(sockets(auth) == 2, "auth holds the new session's channel")
         r = d.ctl("show", "sessions")
         check("pptp" in r.stdout and "127.0.0.1:" in r.stdout,
               "pppoxctl show sessions lists the connection:\n" + r.stdout)
     finally:
         p.close()
     wait_for(lambda: not d.session_pids(), 10, "the session child to exit")
+    wait_for(lambda: sockets(auth) == 1, 10,
+             "auth to close the ended session's channel")
     check(d.ctl("show", "sessions").stdout.strip() == "no sessions",
           "the session is gone from the table once the peer closed")
     check([role_of(k) for k in children(d.pid)] == ["auth"],
