@@ -235,12 +235,13 @@ struct sess_init {
 	struct sockaddr_storage	 local;
 	int			 ctrl_timeout;	/* seconds to first message */
 	char			 hostname[64];	/* our name towards peers */
+	uint16_t		 call_id;	/* PPTP: ours, unique */
 	struct sess_ppp		 ppp;
 };
 
-/* IMSG_SESS_GRE_REQ: a PPTP call; GRE for our call id, please. */
+/* IMSG_SESS_GRE_REQ: a PPTP call is up; its GRE socket, please. */
 struct sess_gre_req {
-	uint16_t		 call_id;
+	uint16_t		 peer_call_id;	/* for the log only */
 };
 
 /* IMSG_SESS_NET_REQ: authenticated; IPCP wants an address. */

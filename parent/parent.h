@@ -47,6 +47,7 @@ struct session {
 	int			 net_given;
 	int			 addr_policy;	/* enum auth_addr */
 	struct in_addr		 fixed;
+	uint16_t		 call_id;	/* PPTP: ours, for GRE */
 };
 RB_HEAD(session_tree, session);
 
@@ -60,6 +61,7 @@ struct parent {
 	struct session_tree	 sessions;
 	uint32_t		 nsessions;
 	uint32_t		 next_id;
+	uint16_t		 next_call_id;
 	/* auth process */
 	pid_t			 auth_pid;
 	struct imsgev		 auth_iev;

@@ -25,6 +25,7 @@
 
 static int	 session_cmp(struct session *, struct session *);
 static uint32_t	 session_new_id(void);
+static uint16_t	 session_new_call_id(void);
 static void	 parent_dispatch_session(int, short, void *);
 static void	 session_state(struct session *, struct imsg *);
 static int	 session_gre_req(struct session *, struct imsg *);
@@ -48,6 +49,7 @@ sessions_init(void)
 {
 	RB_INIT(&parent->sessions);
 	parent->next_id = 1;
+	parent->next_call_id = 1;
 }
 
 /* Ids are not reused while in use; 0 means "all" to pppoxctl. */
@@ -61,6 +63,29 @@ session_new_id(void)
 		if (parent->next_id == 0)
 			parent->next_id = 1;
 		if (id != 0 && sessions_find(id) == NULL)
+			return (id);
+	}
+}
+
+/*
+ * PPTP call ids, unique among running sessions: peers behind one NAT
+ * address must get different ones (known_pitfalls D2), and the GRE
+ * socket's filter matches on it.  max-sessions is below 65536.
+ */
+static uint16_t
+session_new_call_id(void)
+{
+	struct session	*s;
+	uint16_t	 id;
+
+	for (;;) {
+		id = parent->next_call_id++;
+		if (id == 0)
+			continue;
+		RB_FOREACH(s, session_tree, &parent->sessions)
+			if (s->call_id == id)
+				break;
+		if (s == NULL)
 			return (id);
 	}
 }
@@ -109,6 +134,8 @@ sessions_spawn(const struct listener *l, int fd,
 	strlcpy(s->pool, l->conf.pool, sizeof(s->pool));
 	s->peer_ss = *peer;
 	s->local_ss = *local;
+	if (s->proto == SESS_PROTO_PPTP)
+		s->call_id = session_new_call_id();
 	if ((pc = config_ppp(conf, l->conf.ppp)) == NULL)
 		fatalx("listener refers to unknown ppp profile %s",
 		    l->conf.ppp);
@@ -132,6 +159,7 @@ sessions_spawn(const struct listener *l, int fd,
 	init.local = *local;
 	init.ctrl_timeout = conf->ctrl_timeout;
 	strlcpy(init.hostname, conf->name, sizeof(init.hostname));
+	init.call_id = s->call_id;
 	session_ppp_conf(pc, &init.ppp);
 	imsgev_compose(&s->iev, IMSG_SESS_INIT, s->id, fd, &init,
 	    sizeof(init));
@@ -258,9 +286,11 @@ session_gre_req(struct session *s, struct imsg *imsg)
 		return (-1);
 	}
 	s->gre_given = 1;
-	if ((fd = gre_open_call(&s->local_ss, &s->peer_ss, req.call_id))
+	if ((fd = gre_open_call(&s->local_ss, &s->peer_ss, s->call_id))
 	    == -1)
 		return (-1);
+	log_debug("session %u: GRE for call %u, peer call %u", s->id,
+	    s->call_id, req.peer_call_id);
 	imsgev_compose(&s->iev, IMSG_SESS_GRE, s->id, fd, NULL, 0);
 	return (0);
 }
