@@ -1,0 +1,298 @@
+"""The lab checks itself: real pppd, pptp and pppoe clients in UMLs against
+the reference servers (pptpd and pppoe-server, with pppd, in a UML), and
+its own teardown.  Every session case really connects and passes traffic;
+a failure here is the lab's (or the reference's), not pppoxd's."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+sys.path.insert(0, HERE)
+import lab  # noqa: E402
+from pppoxd_test import Failure, check, main  # noqa: E402
+
+PASSWORD = "s3cret \"quoted\" \\ #x"
+USERS = [("alice", PASSWORD)] + [("user%d" % i, "pw%d" % i)
+                                 for i in range(8)]
+# Bounds for the reference server UML of a case.
+MAX_LIFE = 180
+
+
+def tail(path, n=30):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-n:])
+    except OSError:
+        return "(no %s)\n" % path
+
+
+def dump(L):
+    """The logs worth reading when a case fails."""
+    out = []
+    if isinstance(L.server, lab.RefServer):
+        out.append("--- server console\n" + tail(os.path.join(
+            L.server.dir, "console.log"), 15))
+        out.append("--- server syslog\n" + tail(L.server.syslog, 40))
+    for c in L.clients:
+        out.append("--- %s console\n" % c.uml.name +
+                   tail(os.path.join(c.dir, "console.log"), 15))
+        for i in range(c.count):
+            out.append("--- %s i%d pppd log\n" % (c.uml.name, i) +
+                       tail(os.path.join(c.dir, "i%d.log" % i), 25))
+    return "\n".join(out)
+
+
+def run(tag, body):
+    """body(L) inside a lab; on failure print the logs, then tear down."""
+    ensure()
+    with lab.Lab(tag) as L:
+        try:
+            body(L)
+        except Failure:
+            print(dump(L))
+            raise
+
+
+def ensure():
+    lab.ensure()
+    left = lab.leftovers()
+    if left:
+        # A lab whose owner died (a killed test run) is fair to clean.
+        lab.clean_stale()
+        left = lab.leftovers()
+    check(left == [], "no lab leftovers before the case (%s)" % left)
+
+
+def show(results, server=None):
+    """Print the results and, once the clients are done, stop the
+    reference server and print its figures."""
+    print(lab.format_results(results))
+    if server is not None:
+        print("server: %s" % server.stop())
+
+
+def check_session(r, pool, auth, mppe, mode="stateless", iperf=True):
+    """A session that came up, carried traffic and was ended by the
+    client."""
+    what = "%s %s/i%d" % (r["scenario"], r["uml"], r["instance"])
+    check(r["up"] == 1, "%s: session up (pppd exit %s)" % (what,
+                                                         r["pppd_exit"]))
+    check(r["ip"] is not None and r["ip"].startswith(pool),
+          "%s: address %s from the pool %sx" % (what, r["ip"], pool))
+    check(r["remote"] == lab.PPP_LOCAL, "%s: peer address %s" %
+          (what, r["remote"]))
+    check((r["dns1"], r["dns2"]) == lab.DNS, "%s: DNS servers %s %s" %
+          (what, r["dns1"], r["dns2"]))
+    check(r["setup_ms"] is not None and r["setup_ms"] > 0,
+          "%s: set-up time measured (%s ms)" % (what, r["setup_ms"]))
+    check(r["ping_tx"] > 0 and r["ping_rx"] == r["ping_tx"],
+          "%s: ping through the tunnel, %d/%d answered" %
+          (what, r["ping_rx"], r["ping_tx"]))
+    if iperf:
+        check(r["iperf_mbps"] is not None and r["iperf_mbps"] > 0 and
+              r["iperf_rev_mbps"] is not None and r["iperf_rev_mbps"] > 0,
+              "%s: iperf3 through the tunnel, %s Mbit/s up, %s down" %
+              (what, r["iperf_mbps"], r["iperf_rev_mbps"]))
+    check(r["auth"] == auth and r["auth_ok"] == 1,
+          "%s: authenticated with %s (%s)" % (what, auth, r["auth"]))
+    if mppe == "none":
+        check(r["mppe"] == "none", "%s: no MPPE (%s)" % (what, r["mppe"]))
+    else:
+        check((r["mppe"], r["mppe_mode"]) == (mppe, mode),
+              "%s: MPPE %s %s (%s %s)" % (what, mppe, mode, r["mppe"],
+                                          r["mppe_mode"]))
+    check(r["down"] == "requested" and r["pppd_exit"] == 5,
+          "%s: ended by the client, pppd exit 5 (%s, %s)" %
+          (what, r["down"], r["pppd_exit"]))
+
+
+def pptp_reference_mschapv2_mppe128(L):
+    s = L.reference_server("pptpd", users=USERS, auth="mschap-v2",
+                           mppe="128", wait=False, max_life=MAX_LIFE)
+    r = L.run_clients("pptp", password=PASSWORD, auth="mschap-v2",
+                      mppe="128", iperf_secs=1)
+    show(r, s)
+    check_session(r[0], "10.78.1.", "mschap-v2", "128")
+
+
+def pppoe_reference_chap(L):
+    s = L.reference_server("pppoe", users=USERS, auth="chap", mppe="none",
+                           wait=False, max_life=MAX_LIFE)
+    r = L.run_clients("pppoe", password=PASSWORD, auth="chap", mppe="none",
+                      iperf_secs=1)
+    show(r, s)
+    check_session(r[0], "10.78.2.", "chap", "none")
+
+
+def pppoe_usermode_reference(L):
+    s = L.reference_server("pppoe", users=USERS, auth=["pap", "mschap-v2"],
+                           mppe="none", wait=False, max_life=MAX_LIFE)
+    r = L.run_clients("pppoe-user", count=2, password=PASSWORD, mppe="none",
+                      instances=[{"auth": "pap"},
+                                 {"auth": "mschap-v2", "user": "user1",
+                                  "password": "pw1"}],
+                      iperf_secs=1)
+    show(r, s)
+    check_session(r[0], "10.78.2.", "pap", "none")
+    check_session(r[1], "10.78.2.", "mschap-v2", "none", iperf=False)
+
+
+def pptp_reference_auth_matrix(L):
+    s = L.reference_server("pptpd", users=USERS, auth=list(lab.AUTHS),
+                           mppe="none", wait=False, max_life=MAX_LIFE)
+    r = L.run_clients("pptp", count=5, user="user%i", password="pw%i",
+                      mppe="none", iperf=0, instances=[
+                          {"auth": "pap"}, {"auth": "chap"},
+                          {"auth": "mschap"}, {"auth": "mschap-v2"},
+                          {"auth": "mschap-v2", "password": "wrong"}])
+    show(r, s)
+    for i, a in enumerate(lab.AUTHS):
+        check_session(r[i], "10.78.1.", a, "none", iperf=False)
+    # pppd exits 19 (authentication failed) or, when the server's hangup
+    # comes first, 16: both are fine, the log says which.
+    check(r[4]["up"] == 0 and r[4]["auth_ok"] == 0,
+          "wrong password: authentication failed, no session (up %s, "
+          "pppd exit %s)" % (r[4]["up"], r[4]["pppd_exit"]))
+
+
+def pptp_reference_mppe_matrix(L):
+    # require-mppe + mppe-stateful: either strength, stateful allowed.
+    s = L.reference_server("pptpd", users=USERS, auth="mschap-v2",
+                           mppe="stateful", wait=False, max_life=MAX_LIFE)
+    r = L.run_clients("pptp", count=5, user="user%i", password="pw%i",
+                      auth="mschap-v2", iperf=0, instances=[
+                          {"mppe": "40"}, {"mppe": "128"},
+                          {"mppe": "stateful"}, {"mppe": "required"},
+                          {"mppe": "none"}])
+    show(r, s)
+    check_session(r[0], "10.78.1.", "mschap-v2", "40", iperf=False)
+    check_session(r[1], "10.78.1.", "mschap-v2", "128", iperf=False)
+    # mppe-stateful only allows stateful mode; pppd tries stateless
+    # first, so two pppds settle on stateless.
+    check_session(r[2], "10.78.1.", "mschap-v2", "128", iperf=False)
+    check_session(r[3], "10.78.1.", "mschap-v2", "128", iperf=False)
+    check(r[4]["up"] == 0, "a client refusing MPPE gets no session from a "
+          "server requiring it (pppd exit %s)" % r[4]["pppd_exit"])
+
+
+def concurrent_reference(L):
+    s = L.reference_server(["pptpd", "pppoe"], users=USERS,
+                           auth="mschap-v2", mppe="128", wait=False,
+                           max_life=MAX_LIFE)
+    r = L.run_parallel([
+        ("pptp", dict(count=3, user="user%i", password="pw%i",
+                      auth="mschap-v2", mppe="128", iperf_secs=1,
+                      up_timeout=40)),
+        ("pppoe", dict(count=3, user="user%i", password="pw%i",
+                       auth="mschap-v2", mppe="128", iperf_secs=1,
+                       up_timeout=40)),
+    ])
+    show(r, s)
+    for x in r:
+        pool = "10.78.1." if x["scenario"] == "pptp" else "10.78.2."
+        check_session(x, pool, "mschap-v2", "128",
+                      iperf=x["instance"] == 0)
+    ips = [x["ip"] for x in r]
+    check(len(set(ips)) == len(ips), "every session its own address %s" %
+          ips)
+
+
+def external_segment(L):
+    ext = L.external_server()
+    pids = ext.start_iperf()
+    r = L.run_clients("lan", iperf_secs=1)
+    show(r)
+    x = r[0]
+    check(x["up"] == 1 and x["ping_rx"] == x["ping_tx"] > 0,
+          "a client UML reaches the external namespace's %s over the "
+          "segment" % lab.SERVER_IP)
+    check(x["iperf_mbps"] is not None and x["iperf_mbps"] > 0 and
+          x["iperf_rev_mbps"] is not None and x["iperf_rev_mbps"] > 0,
+          "iperf3 to and from the namespace's iperf3 server: %s / %s "
+          "Mbit/s" % (x["iperf_mbps"], x["iperf_rev_mbps"]))
+    ext.stop_iperf()
+    check(not any(os.path.exists("/proc/%d" % p) for p in pids),
+          "stop_iperf() ended the iperf3 servers %s" % pids)
+
+
+def teardown_clean():
+    ensure()
+    # 1. A case failing while sessions are held: close() must stop both
+    # UMLs (by pid, bounded) and leave nothing behind.
+    start = time.monotonic()
+    umls = []
+    rundir = None
+    try:
+        with lab.Lab("teardown") as L:
+            rundir = L.dir
+            L.reference_server("pptpd", users=USERS, auth="mschap-v2",
+                               mppe="128", wait=False, max_life=MAX_LIFE)
+            c = L.start_clients("pptp", password=PASSWORD, hold=300,
+                                iperf=0)
+            n = c.wait_up(timeout=60)
+            umls = [L.server.uml.pid, c.uml.pid]
+            check(n == 1, "a session up and held before the failure")
+            raise Failure("deliberate failure inside the lab")
+    except Failure as e:
+        if "deliberate" not in str(e):
+            raise
+    took = time.monotonic() - start
+    print("lab with held sessions torn down; case took %.1fs" % took)
+    check(not any(os.path.exists("/proc/%d" % p) for p in umls),
+          "both UMLs are gone (%s)" % umls)
+    left = lab.leftovers()
+    check(left == [], "no leftovers after a failed case (%s)" % left)
+    # A failed lab keeps its run directory for the logs; not this one.
+    shutil.rmtree(rundir, ignore_errors=True)
+
+    # 2. The process owning a lab is killed outright: clean_stale() must
+    # find its state file and stop what it started.
+    code = ("import sys; sys.path.insert(0, %r); import lab\n"
+            "L = lab.Lab('orphan').__enter__()\n"
+            "e = L.external_server(); e.start_iperf()\n"
+            "c = L.start_clients('lan', hold=300, iperf=0)\n"
+            "c.wait_tested(60)\n"
+            "print(L.dir, flush=True)\n"
+            "import time; time.sleep(300)\n" % HERE)
+    p = subprocess.Popen([sys.executable, "-c", code],
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        rundir = p.stdout.readline().strip()
+        check(rundir != "", "an orphan lab is up (%s)" % rundir)
+        check(lab.leftovers() != [], "it shows as leftovers while alive")
+    finally:
+        p.kill()
+        p.wait(10)
+    cleaned = lab.clean_stale()
+    check(len(cleaned) == 1, "clean_stale() tore down the orphan (%s)" %
+          cleaned)
+    left = lab.leftovers()
+    check(left == [], "no leftovers after clean_stale() (%s)" % left)
+    shutil.rmtree(rundir, ignore_errors=True)
+
+
+CASES = {
+    "lab-pptp-reference-mschapv2-mppe128":
+        lambda: run("pptp-ms2", pptp_reference_mschapv2_mppe128),
+    "lab-pppoe-reference-chap":
+        lambda: run("pppoe-chap", pppoe_reference_chap),
+    "lab-pppoe-usermode-reference":
+        lambda: run("pppoe-user", pppoe_usermode_reference),
+    "lab-pptp-reference-auth-matrix":
+        lambda: run("auth", pptp_reference_auth_matrix),
+    "lab-pptp-reference-mppe-matrix":
+        lambda: run("mppe", pptp_reference_mppe_matrix),
+    "lab-concurrent-reference":
+        lambda: run("concurrent", concurrent_reference),
+    "lab-external-segment":
+        lambda: run("external", external_segment),
+    "lab-teardown-clean": teardown_clean,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in CASES:
+        sys.exit("usage: cases.py %s" % "|".join(CASES))
+    main(CASES[sys.argv[1]])
