@@ -1,0 +1,129 @@
+"""pppoxd on the lab's external side, for cases with real clients.
+
+The lab (regress/lab/lab.py) provides the segment, the client UMLs and a
+host namespace on the segment (10.77.0.1); this starts pppoxd there with a
+configuration of the case's own and gives the case pppoxctl.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lab"))
+import lab  # noqa: E402
+from pppoxd_test import (PPPOXCTL, PPPOXD, Failure, check,  # noqa: E402
+                         ensure_user, wait_for)
+
+POOL = ("10.78.1.10", "10.78.1.250")
+
+
+class LabDaemon:
+    """pppoxd -d in the lab's external namespace."""
+
+    def __init__(self, L, body, secrets, tag):
+        ensure_user()
+        self.L = L
+        self.ext = L.external_server()
+        self.dir = tempfile.mkdtemp(prefix="pppoxd-%s." % tag)
+        os.chmod(self.dir, 0o755)
+        self.chroot = os.path.join(self.dir, "empty")
+        os.mkdir(self.chroot, 0o755)
+        self.socket = os.path.join(self.dir, "pppoxd.sock")
+        self.secrets = os.path.join(self.dir, "chap-secrets")
+        self.conf = os.path.join(self.dir, "pppoxd.conf")
+        self.log = os.path.join(self.dir, "pppoxd.log")
+        with open(self.secrets, "w") as f:
+            f.write(secrets)
+        os.chmod(self.secrets, 0o600)
+        with open(self.conf, "w") as f:
+            f.write('user "_pppoxd"\nchroot "%s"\nsecrets "%s"\n'
+                    'socket "%s"\nname "pppoxd"\n'
+                    'pool "lab" {\n\tlocal %s\n\trange %s - %s\n'
+                    '\tdns %s %s\n}\n' % (
+                        self.chroot, self.secrets, self.socket,
+                        lab.PPP_LOCAL, POOL[0], POOL[1], lab.DNS[0],
+                        lab.DNS[1]) + body)
+        self.proc = self.ext.spawn([PPPOXD, "-d", "-vv", "-f", self.conf],
+                                   log=self.log)
+        wait_for(lambda: os.path.exists(self.socket) or
+                 self.proc.poll() is not None, 10, "pppoxd's control socket")
+        if self.proc.poll() is not None:
+            raise Failure("pppoxd exited at start:\n" + self.logtext())
+        self.ext.start_iperf()
+
+    def logtext(self):
+        try:
+            with open(self.log) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def ctl(self, *args, json_out=False, check_rc=True):
+        argv = [PPPOXCTL, "-s", self.socket] + (["-j"] if json_out else []) \
+            + list(args)
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        if check_rc and r.returncode != 0:
+            raise Failure("pppoxctl %s: %s%s" % (" ".join(args), r.stdout,
+                                                 r.stderr))
+        return r
+
+    def sessions(self):
+        return json.loads(self.ctl("show", "sessions",
+                                   json_out=True).stdout)["sessions"]
+
+    def interfaces(self):
+        r = subprocess.run(self.ext.argv(["ip", "-o", "link", "show"]),
+                           capture_output=True, text=True)
+        return [l.split(":")[1].strip().split("@")[0]
+                for l in r.stdout.splitlines() if ": ppx" in l]
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def in_pool(ip):
+    a = [int(x) for x in ip.split(".")]
+    lo = [int(x) for x in POOL[0].split(".")]
+    hi = [int(x) for x in POOL[1].split(".")]
+    return lo <= a <= hi
+
+
+def check_session_result(r, what, mppe=None, auth=None):
+    """The lab's result of one client instance that should have worked."""
+    r = {k: "" if v is None else str(v) for k, v in r.items()}
+    check(r.get("up") == "1", "%s: session up (setup %s ms)" %
+          (what, r.get("setup_ms")))
+    check(in_pool(r.get("ip", "")), "%s: address %s from the pool" %
+          (what, r.get("ip")))
+    check(r.get("remote") == lab.PPP_LOCAL, "%s: our end is %s" %
+          (what, lab.PPP_LOCAL))
+    check(r.get("dns1") == lab.DNS[0] and r.get("dns2") == lab.DNS[1],
+          "%s: DNS servers %s %s" % (what, r.get("dns1"), r.get("dns2")))
+    check(r.get("ping") == "1" and r.get("ping_rx") == r.get("ping_tx"),
+          "%s: every ping through the tunnel answered (%s/%s)" % (
+              what, r.get("ping_rx"), r.get("ping_tx")))
+    if auth is not None:
+        check(r.get("auth") == auth, "%s: authenticated with %s (%s)" %
+              (what, auth, r.get("auth")))
+    if mppe is not None:
+        check(r.get("mppe", "").startswith(mppe),
+              "%s: MPPE %s (%s %s)" % (what, mppe, r.get("mppe"),
+                                       r.get("mppe_mode")))
+
+
+def run(tag, body):
+    """Run body(L) in a lab; on failure show pppoxd's log."""
+    lab.ensure()
+    with lab.Lab(tag) as L:
+        body(L)
