@@ -24,7 +24,7 @@ POOL = ("10.78.1.10", "10.78.1.250")
 class LabDaemon:
     """pppoxd -d in the lab's external namespace."""
 
-    def __init__(self, L, body, secrets, tag):
+    def __init__(self, L, body, secrets, tag, pool=POOL):
         ensure_user()
         self.L = L
         self.ext = L.external_server()
@@ -45,7 +45,7 @@ class LabDaemon:
                     'pool "lab" {\n\tlocal %s\n\trange %s - %s\n'
                     '\tdns %s %s\n}\n' % (
                         self.chroot, self.secrets, self.socket,
-                        lab.PPP_LOCAL, POOL[0], POOL[1], lab.DNS[0],
+                        lab.PPP_LOCAL, pool[0], pool[1], lab.DNS[0],
                         lab.DNS[1]) + body)
         self.proc = self.ext.spawn([PPPOXD, "-d", "-vv", "-f", self.conf],
                                    log=self.log)

@@ -62,7 +62,154 @@ def one_session(tag, auth_conf, mppe_conf, client_auth, client_mppe,
     run(tag, body)
 
 
+def auth_methods():
+    """Every method the config offers, one client each, in one UML."""
+    def body(L):
+        d = LabDaemon(L, profile("mschap-v2 mschap chap pap", "off"),
+                      SECRETS, "pauth")
+        try:
+            methods = ["mschap-v2", "mschap", "chap", "pap"]
+            c = L.start_clients("pptp", count=4, user="alice",
+                                password="alice secret", mppe="none",
+                                instances=[{"auth": m} for m in methods])
+            res = c.finish(180)
+            for r, m in zip(res, methods):
+                check_session_result(r, m, auth=m)
+            logs = d.logtext()
+            for m in ("MS-CHAPv2", "MS-CHAPv1", "CHAP-MD5", "PAP"):
+                check("user alice logged in with %s" % m in logs,
+                      "pppoxd logs the login with %s" % m)
+            wait_for(lambda: d.sessions() == [], 15, "all sessions to end")
+        except Failure:
+            print("--- pppoxd log ---\n" + d.logtext())
+            raise
+        finally:
+            d.close()
+    run("pauth", body)
+
+
+def wrong_password():
+    def body(L):
+        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pwrong")
+        try:
+            res = L.run_clients("pptp", count=1, user="alice",
+                                password="not the secret", auth="mschap-v2",
+                                mppe="128")
+            r = res[0]
+            check(str(r.get("up")) == "0" and str(r.get("auth_ok")) == "0",
+                  "the client is refused (up=%s auth_ok=%s)" % (
+                      r.get("up"), r.get("auth_ok")))
+            with open(r["log"]) as f:
+                log = f.read()
+            check("E=691" in log, "the client saw MS-CHAP error 691")
+            check("login of user alice with MS-CHAPv2 failed: wrong password"
+                  in d.logtext(), "pppoxd logs the failure and its reason")
+            check("not the secret" not in d.logtext(),
+                  "the password is not logged")
+            wait_for(lambda: d.sessions() == [], 15, "the session to end")
+            check(d.interfaces() == [], "no interface was created")
+        except Failure:
+            print("--- pppoxd log ---\n" + d.logtext())
+            raise
+        finally:
+            d.close()
+    run("pwrong", body)
+
+
+def client_killed():
+    """A client that vanishes is noticed by LCP echoes (2 s x 3), and its
+    address goes back to the pool."""
+    import signal
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lab"))
+    import lab
+
+    def body(L):
+        # A pool of one: the next client gets in only if it came back.
+        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pkill", pool=("10.78.1.10", "10.78.1.10"))
+        try:
+            c = L.start_clients("pptp", count=1, user="alice",
+                                password="alice secret", auth="mschap-v2",
+                                mppe="128", hold=60, iperf=0)
+            c.wait_up(1, 60)
+            wait_for(lambda: [s for s in d.sessions()
+                              if s["state"] == "running"], 20,
+                     "the session to run")
+            addr = d.sessions()[0]["address"]
+            pids = [c.uml.pid] + lab._descendants(c.uml.pid)
+            for p in pids:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            t0 = time.monotonic()
+            wait_for(lambda: d.sessions() == [], 30,
+                     "the session to end by echo timeout")
+            check(True, "session ended %.1f s after the client died" %
+                  (time.monotonic() - t0))
+            check("LCP" in d.logtext() and "echo" in d.logtext().lower(),
+                  "the log says the peer stopped answering echoes")
+            wait_for(lambda: d.interfaces() == [], 10, "the interface to go")
+            c.uml.kill(0)
+            # The address is back in the pool: the next client may get it.
+            res = L.run_clients("pptp", count=1, user="alice",
+                                password="alice secret", auth="mschap-v2",
+                                mppe="128", iperf=0)
+            check_session_result(res[0], "next client")
+            check(str(res[0]["ip"]) == addr, "the next client got the "
+                  "pool's only address %s back" % addr)
+        except Failure:
+            print("--- pppoxd log ---\n" + d.logtext())
+            raise
+        finally:
+            d.close()
+    run("pkill", body)
+
+
+def concurrent(n=20):
+    def body(L):
+        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pconc")
+        try:
+            c = L.start_clients("pptp", count=n, user="alice",
+                                password="alice secret", auth="mschap-v2",
+                                mppe="128", hold=90, iperf=2, up_timeout=60)
+            c.wait_tested(240)
+            rows = d.sessions()
+            check(len(rows) == n and all(s["state"] == "running"
+                                         for s in rows),
+                  "pppoxctl shows %d running sessions" % n)
+            check(len({s["address"] for s in rows}) == n and
+                  len({s["interface"] for s in rows}) == n,
+                  "every session has its own address and interface")
+            check(len(d.interfaces()) == n, "%d session interfaces" % n)
+            c.release()
+            res = c.finish(120)
+            for r in res:
+                check_session_result(r, "client %s" % r.get("instance"),
+                                     mppe="128")
+            wait_for(lambda: d.sessions() == [], 30, "all sessions to end")
+            wait_for(lambda: d.interfaces() == [], 10,
+                     "every interface to go")
+            kids = [k for k in os.listdir("/proc") if k.isdigit() and
+                    open("/proc/%s/stat" % k).read().split()[3] ==
+                    str(d.proc.pid)]
+            check(len(kids) == 1, "only the auth process is left (%d)" %
+                  len(kids))
+        except Failure:
+            print("--- pppoxd log ---\n" + d.logtext())
+            raise
+        finally:
+            d.close()
+    run("pconc", body)
+
+
 CASES = {
+    "pptp-real-auth-methods": auth_methods,
+    "pptp-real-wrong-password": wrong_password,
+    "pptp-real-client-killed": client_killed,
+    "pptp-real-concurrent-20": concurrent,
     "pptp-real-mschapv2-nomppe":
         lambda: one_session("pmsv2n", "mschap-v2", "off",
                             "mschap-v2", "none", "mschap-v2", "none"),
