@@ -46,7 +46,7 @@ test: deps
 
 demo: deps
 	$(MAKE) all
-	sh regress/demo.sh
+	python3 regress/demo.py
 
 # Every libFuzzer target for a minute; make test runs each for seconds.
 fuzz: deps

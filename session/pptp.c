@@ -66,7 +66,8 @@ pptp_start(const struct sess_init *init, int conn)
 	struct pptp_ctrl_cb	 cb;
 
 	pptp.conn = conn;
-	snprintf(pptp.prefix, sizeof(pptp.prefix), "session %u", init->id);
+	/* The process name already says which session and peer. */
+	strlcpy(pptp.prefix, "pptp", sizeof(pptp.prefix));
 	pptp_ctrl_conf_defaults(&conf);
 	strlcpy(conf.log_prefix, pptp.prefix, sizeof(conf.log_prefix));
 	strlcpy(conf.hostname, init->hostname, sizeof(conf.hostname));
