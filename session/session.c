@@ -490,10 +490,10 @@ sipcp_need_addrs(void *arg)
 
 	(void)arg;
 	memset(&req, 0, sizeof(req));
-	/* The interface MTU: what the peer takes in one frame. */
+	/* The interface MTU: what fits the frames both sides take, less MPPE. */
 	mru = ppp_peer_mru(sess.ppp);
-	req.mru = mru < (size_t)sess.init.ppp.mru ? (int)mru :
-	    sess.init.ppp.mru;
+	req.mru = (mru < (size_t)sess.init.ppp.mru ? (int)mru :
+	    sess.init.ppp.mru) - ccp_overhead(sess.ccp);
 	req.overhead = sess.tr.overhead;
 	session_send_parent(IMSG_SESS_NET_REQ, &req, sizeof(req));
 }
@@ -565,8 +565,8 @@ static void
 ip_input(void *arg, struct wire_reader *r)
 {
 	(void)arg;
-	/* With MPPE required, cleartext IP from the peer is not taken. */
-	if (sess.init.ppp.mppe == 2) {
+	/* With MPPE up or required, cleartext IP from the peer is not taken. */
+	if (!ccp_plain_ok(sess.ccp, PPP_IP)) {
 		sess.ipackets++;
 		return;
 	}
@@ -603,9 +603,8 @@ tun_read(int fd, short event, void *arg)
 		}
 		if (n == 0 || !sess.ip_up || (pkt[0] >> 4) != 4)
 			continue;
-		if (sess.init.ppp.mppe == 2 && !ccp_encrypt_ok(sess.ccp))
-			continue;	/* never send cleartext then */
 		sess.last_data = time(NULL);
+		/* Encrypts when MPPE is up; drops when it is required and not. */
 		ccp_output(sess.ccp, PPP_IP, pkt, n);
 	}
 }
