@@ -186,6 +186,10 @@ listener_accept(int fd, short event, void *arg)
 			log_warn("accept");
 		return;
 	}
+	if (!ratelimit_allow(&peer)) {
+		close(s);
+		return;
+	}
 	if (getsockname(s, (struct sockaddr *)&local, &llen) == -1) {
 		log_warn("getsockname");
 		close(s);

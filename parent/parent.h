@@ -102,6 +102,8 @@ int		 auth_proc_send_secrets(void);
 int		 auth_proc_reap(pid_t, int status);
 void		 auth_proc_status_req(uint32_t ctlid);
 int		 auth_proc_new_session(struct session *);
+/* ratelimit.c */
+int		 ratelimit_allow(const struct sockaddr_storage *);
 /* network.c */
 int		 network_init(void);
 int		 network_apply(struct config *);

@@ -117,6 +117,35 @@ def wrong_password():
     run("pwrong", body)
 
 
+def uml_pids(umid):
+    pids = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % p, "rb") as f:
+                if b"umid=" + umid.encode() + b"\0" in f.read() + b"\0":
+                    pids.append(int(p))
+        except OSError:
+            pass
+    return pids
+
+
+def vanish(umid):
+    import signal
+    for _ in range(50):
+        pids = uml_pids(umid)
+        if not pids:
+            return
+        for p in pids:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.1)
+    raise Failure("UML %s would not die" % umid)
+
+
 def client_killed():
     """A client that vanishes is noticed by LCP echoes (2 s x 3), and its
     address goes back to the pool."""
@@ -137,12 +166,9 @@ def client_killed():
                               if s["state"] == "running"], 20,
                      "the session to run")
             addr = d.sessions()[0]["address"]
-            pids = [c.uml.pid] + lab._descendants(c.uml.pid)
-            for p in pids:
-                try:
-                    os.kill(p, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            # Every process of that UML, its ptraced helpers included,
+            # dies at once: no goodbye reaches pppoxd.
+            vanish(c.uml.umid)
             t0 = time.monotonic()
             wait_for(lambda: d.sessions() == [], 30,
                      "the session to end by echo timeout")
@@ -205,7 +231,73 @@ def concurrent(n=20):
     run("pconc", body)
 
 
+def hostile_peer():
+    """Garbage on the control port while a real session runs; then the
+    administrator ends the session and an idle one times out."""
+    import subprocess
+
+    def body(L):
+        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless")
+                      .replace("\tmru 1400\n", "\tmru 1400\n"
+                               "\tidle-timeout 40\n"),
+                      SECRETS, "phost")
+        try:
+            c = L.start_clients("pptp", count=2, user="alice",
+                                password="alice secret", auth="mschap-v2",
+                                mppe="128", hold=120, iperf=0, ping=1)
+            c.wait_up(2, 60)
+            wait_for(lambda: len([s for s in d.sessions()
+                                  if s["state"] == "running"]) == 2, 20,
+                     "two running sessions")
+            rows = d.sessions()
+            hostile = os.path.join(os.path.dirname(__file__), "hostile.py")
+            r = subprocess.run(d.ext.argv([sys.executable, hostile,
+                                           "10.77.0.1"]),
+                               capture_output=True, text=True, timeout=120)
+            print(r.stdout + r.stderr)
+            check(r.returncode == 0, "the hostile peer ran its attacks")
+            for line in r.stdout.splitlines():
+                if ":" in line and "flood" not in line:
+                    check("closed by the server" in line or
+                          "reset by the server" in line,
+                          "pppoxd closed: %s" % line)
+            check(d.proc.poll() is None, "pppoxd is still running")
+            # Traffic through a tunnel that was up all along.
+            ping = subprocess.run(d.ext.argv(["ping", "-c", "3", "-W", "2",
+                                              rows[0]["address"]]),
+                                  capture_output=True, text=True)
+            check(ping.returncode == 0, "the running session still passes "
+                  "traffic after the attacks:\n" + ping.stdout[-200:])
+            wait_for(lambda: len(d.sessions()) == 2, 30,
+                     "the attackers' sessions to be gone")
+            log = d.logtext()
+            for why in ("bad magic", "before Start-Control-Connection",
+                        "connections at once and 2 a second: refusing"):
+                check(why.lower() in log.lower(), "logged: %s" % why)
+            # The administrator ends one session.
+            sid = rows[0]["id"]
+            d.ctl("disconnect", str(sid))
+            wait_for(lambda: sid not in [s["id"] for s in d.sessions()], 15,
+                     "the disconnected session to end")
+            check("disconnected by the administrator" in d.logtext(),
+                  "the disconnect is logged")
+            # The other one is idle (no data, only LCP echoes): it ends.
+            wait_for(lambda: d.sessions() == [], 60,
+                     "the idle session to time out")
+            check("idle timeout" in d.logtext(), "the idle timeout is logged")
+            wait_for(lambda: d.interfaces() == [], 10, "interfaces to go")
+            c.release()
+            c.finish(30)
+        except Failure:
+            print("--- pppoxd log ---\n" + d.logtext()[-20000:])
+            raise
+        finally:
+            d.close()
+    run("phost", body)
+
+
 CASES = {
+    "pptp-real-hostile-peer": hostile_peer,
     "pptp-real-auth-methods": auth_methods,
     "pptp-real-wrong-password": wrong_password,
     "pptp-real-client-killed": client_killed,
