@@ -297,6 +297,9 @@ def hostile_peer():
 
 
 CASES = {
+    "pptp-real-mppe-40":
+        lambda: one_session("p40", "mschap-v2", "required 40 128 stateless",
+                            "mschap-v2", "40", "mschap-v2", "40"),
     "pptp-real-hostile-peer": hostile_peer,
     "pptp-real-auth-methods": auth_methods,
     "pptp-real-wrong-password": wrong_password,
