@@ -30,6 +30,7 @@
 
 #include "auth_ppp.h"
 #include "fsm.h"
+#include "fz_link.h"
 #include "lcp.h"
 #include "log.h"
 #include "ppp.h"
@@ -37,19 +38,15 @@
 #include "wire.h"
 
 struct fz {
-	struct ppp	*ppp;
+	struct fz_link	 fl;
 	struct auth_ppp	*ap;
-	uint64_t	 now;
-	int64_t		 deadline;	/* absolute, -1: none */
-	uint32_t	 seed;
-	int		 flags;
+	int		 small_mru;	/* the peer asks for PPP_MRU_MIN */
 	int		 method;	/* enum ppp_auth */
 	int		 sync;
 	int		 dones;
 	int		 answers;	/* synchronous verdicts given */
 	uint8_t		 chal_id;	/* of our last Challenge */
 };
-#define FZ_SMALL_MRU	0x100		/* in flags, beside PPP_LINK_* */
 
 static struct fz	 z;
 
@@ -90,65 +87,14 @@ fz_check_auth(uint16_t proto, struct wire_reader *r)
 	}
 }
 
-static int
-fz_output(void *arg, const uint8_t *frame, size_t len)
+static void
+fz_check(void *arg, uint16_t proto, const uint8_t *frame,
+    struct wire_reader *r)
 {
-	struct wire_reader	 r;
-	uint8_t			 b0, b1;
-	uint16_t		 proto;
-
 	(void)arg;
-	if (len < 1 || len > PPP_FRAME_MAX)
-		abort();
-	wire_reader_init(&r, frame, len);
-	if (wire_peek_u8(&r, &b0) == 0 && b0 == PPP_ALLSTATIONS) {
-		if ((z.flags & PPP_LINK_NO_ADDRCTL) ||
-		    wire_get_u8(&r, &b0) == -1 || wire_get_u8(&r, &b1) == -1 ||
-		    b1 != PPP_UI)
-			abort();
-	}
-	if (wire_get_u8(&r, &b0) == -1)
-		abort();
-	proto = b0;
-	if ((b0 & 1) == 0) {
-		if (wire_get_u8(&r, &b1) == -1)
-			abort();
-		proto = (b0 << 8) | b1;
-	}
-	if (wire_left(&r) > ppp_peer_mru(z.ppp))
-		abort();
+	(void)frame;
 	if (proto == PPP_PAP || proto == PPP_CHAP)
-		fz_check_auth(proto, &r);
-	return (0);
-}
-
-static uint64_t
-fz_now(void *arg)
-{
-	(void)arg;
-	return (z.now);
-}
-
-static void
-fz_set_timer(void *arg, int64_t ms)
-{
-	(void)arg;
-	z.deadline = ms < 0 ? -1 : (int64_t)(z.now + ms);
-}
-
-static void
-fz_finished(void *arg, const char *reason)
-{
-	(void)arg;
-	(void)reason;
-}
-
-static uint32_t
-fz_random(void *arg)
-{
-	(void)arg;
-	z.seed = z.seed * 1103515245u + 12345u;
-	return (z.seed);
+		fz_check_auth(proto, r);
 }
 
 static void
@@ -200,17 +146,6 @@ fz_done(void *arg, int ok, const char *user, const struct auth_result *res)
 		abort();
 }
 
-static void
-fz_fire(void)
-{
-	if (z.deadline < 0)
-		return;
-	if ((uint64_t)z.deadline > z.now)
-		z.now = z.deadline;
-	z.deadline = -1;
-	ppp_timeout(z.ppp);
-}
-
 /*
  * A frame in an allocation of its own, so ASan sees any over-read; id:
  * put this Identifier in, -1 to leave the data as it is.
@@ -233,7 +168,7 @@ fz_input(uint16_t proto, const struct wire_reader *rec, int id)
 	wire_get_bytes(&r, frame + off, len);
 	if (id != -1 && len >= 2)
 		frame[off + 1] = id;
-	ppp_input(z.ppp, frame, off + len);
+	ppp_input(z.fl.ppp, frame, off + len);
 	free(frame);
 }
 
@@ -263,12 +198,12 @@ fz_cp(uint16_t proto, uint8_t code, uint8_t id, const uint8_t *data,
 static void
 fz_lcp(int only)
 {
-	struct lcp		*lcp = z.ppp->lcp;
+	struct lcp		*lcp = z.fl.ppp->lcp;
 	uint8_t			 opts[32];
 	struct wire_writer	 w;
 
 	wire_writer_init(&w, opts, sizeof(opts));
-	if (z.flags & FZ_SMALL_MRU) {
+	if (z.small_mru) {
 		wire_put_u8(&w, LCP_OPT_MRU);
 		wire_put_u8(&w, 4);
 		wire_put_u16(&w, PPP_MRU_MIN);
@@ -278,7 +213,7 @@ fz_lcp(int only)
 	wire_put_u32(&w, 0x12345678);
 	wire_put_u8(&w, LCP_OPT_PFC);
 	wire_put_u8(&w, 2);
-	if (!(z.flags & PPP_LINK_NO_ADDRCTL)) {
+	if (!(z.fl.flags & PPP_LINK_NO_ADDRCTL)) {
 		wire_put_u8(&w, LCP_OPT_ACFC);
 		wire_put_u8(&w, 2);
 	}
@@ -318,12 +253,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (wire_get_u8(&in, &setup) == -1)
 		return (0);
 	memset(&z, 0, sizeof(z));
-	z.now = 1000000;
-	z.deadline = -1;
-	z.seed = 7;
-	z.flags = (setup & 0x10) ? PPP_LINK_NO_ADDRCTL | PPP_LINK_NO_ACCM : 0;
-	if (setup & 0x40)
-		z.flags |= FZ_SMALL_MRU;
+	fz_link_init(&z.fl, &link, (setup & 0x10) != 0, 7, fz_check, NULL);
+	z.small_mru = (setup & 0x40) != 0;
 	z.method = methods[setup & 3];
 	z.sync = (setup & 0x20) != 0;
 
@@ -331,27 +262,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conf.echo_interval = 0;
 	conf.auth[0] = z.method;
 	conf.nauth = 1;
-	memset(&link, 0, sizeof(link));
-	link.name = "fuzz";
-	link.mtu = (setup & 0x10) ? 1492 : 1500;
-	link.flags = z.flags & (PPP_LINK_NO_ADDRCTL | PPP_LINK_NO_ACCM);
-	link.output = fz_output;
-	link.now = fz_now;
-	link.set_timer = fz_set_timer;
-	link.finished = fz_finished;
-	link.random = fz_random;
-	if ((z.ppp = ppp_new(1, &conf, &link)) == NULL)
+	if ((z.fl.ppp = ppp_new(1, &conf, &link)) == NULL)
 		return (0);
 	memset(&cb, 0, sizeof(cb));
 	cb.challenge_req = fz_challenge_req;
 	cb.request = fz_request;
 	cb.done = fz_done;
-	if ((z.ap = auth_ppp_new(z.ppp, &cb, "fuzz", ((setup >> 2) & 3) + 1))
+	if ((z.ap = auth_ppp_new(z.fl.ppp, &cb, "fuzz", ((setup >> 2) & 3) + 1))
 	    == NULL) {
-		ppp_free(z.ppp);
+		ppp_free(z.fl.ppp);
 		return (0);
 	}
-	ppp_start(z.ppp);
+	ppp_start(z.fl.ppp);
 	fz_lcp(0);
 
 	while (wire_get_u8(&in, &op) == 0 && wire_get_u16(&in, &len) == 0) {
@@ -370,7 +292,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_input(0, &rec, -1);
 			break;
 		case 3:
-			fz_fire();
+			fz_link_fire(&z.fl);
 			break;
 		case 4:
 			memset(&ch, 0, sizeof(ch));
@@ -403,6 +325,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	auth_ppp_free(z.ap);
-	ppp_free(z.ppp);
+	ppp_free(z.fl.ppp);
 	return (0);
 }

@@ -31,6 +31,7 @@
 #include <syslog.h>
 
 #include "fsm.h"
+#include "fz_link.h"
 #include "ipcp.h"
 #include "lcp.h"
 #include "log.h"
@@ -38,12 +39,8 @@
 #include "wire.h"
 
 struct fz {
-	struct ppp		*ppp;
+	struct fz_link		 fl;
 	struct ipcp		*ipcp;
-	uint64_t		 now;
-	int64_t			 deadline;	/* absolute; -1 */
-	int			 flags;
-	uint32_t		 seed;
 	int			 sync;		/* addresses at once */
 	int			 up;
 	struct ipcp_addrs	 addrs;
@@ -52,52 +49,24 @@ struct fz {
 int	 LLVMFuzzerInitialize(int *, char ***);
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static int	 fz_output(void *, const uint8_t *, size_t);
+static void	 fz_check(void *, uint16_t, const uint8_t *,
+		    struct wire_reader *);
 static void	 fz_check_ipcp(struct fz *, struct wire_reader *);
 static int	 fz_allowed(const struct fz *, uint8_t, const uint8_t *);
-static uint64_t	 fz_now(void *);
-static void	 fz_set_timer(void *, int64_t);
-static void	 fz_finished(void *, const char *);
-static uint32_t	 fz_random(void *);
 static void	 fz_need_addrs(void *);
 static void	 fz_up(void *);
 static void	 fz_down(void *);
-static void	 fz_fire(struct fz *);
 static void	 fz_frame(struct fz *, uint16_t, const struct wire_reader *);
 static void	 fz_open(struct fz *, int);
 static void	 fz_ack_ours(struct fz *);
 
-static int
-fz_output(void *arg, const uint8_t *frame, size_t len)
+static void
+fz_check(void *arg, uint16_t proto, const uint8_t *frame,
+    struct wire_reader *r)
 {
-	struct fz		*z = arg;
-	struct wire_reader	 r;
-	uint8_t			 b0, b1;
-	uint16_t		 proto;
-
-	if (len < 1 || len > PPP_FRAME_MAX)
-		abort();
-	wire_reader_init(&r, frame, len);
-	if (wire_peek_u8(&r, &b0) == 0 && b0 == PPP_ALLSTATIONS) {
-		if (z->flags & PPP_LINK_NO_ADDRCTL)
-			abort();
-		if (wire_skip(&r, 1) == -1 || wire_get_u8(&r, &b1) == -1 ||
-		    b1 != PPP_UI)
-			abort();
-	}
-	if (wire_get_u8(&r, &b0) == -1)
-		abort();
-	proto = b0;
-	if ((b0 & 1) == 0) {
-		if (wire_get_u8(&r, &b1) == -1)
-			abort();
-		proto = (b0 << 8) | b1;
-	}
-	if (wire_left(&r) > ppp_peer_mru(z->ppp))
-		abort();
+	(void)frame;
 	if (proto == PPP_IPCP)
-		fz_check_ipcp(z, &r);
-	return (0);
+		fz_check_ipcp(arg, r);
 }
 
 /* May a Nak of ours carry this option with this value? */
@@ -163,36 +132,6 @@ fz_check_ipcp(struct fz *z, struct wire_reader *r)
 	}
 }
 
-static uint64_t
-fz_now(void *arg)
-{
-	return (((struct fz *)arg)->now);
-}
-
-static void
-fz_set_timer(void *arg, int64_t ms)
-{
-	struct fz	*z = arg;
-
-	z->deadline = ms < 0 ? -1 : (int64_t)(z->now + ms);
-}
-
-static void
-fz_finished(void *arg, const char *reason)
-{
-	(void)arg;
-	(void)reason;
-}
-
-static uint32_t
-fz_random(void *arg)
-{
-	struct fz	*z = arg;
-
-	z->seed = z->seed * 1103515245u + 12345u;
-	return (z->seed);
-}
-
 static void
 fz_need_addrs(void *arg)
 {
@@ -224,17 +163,6 @@ fz_down(void *arg)
 	z->up--;
 }
 
-static void
-fz_fire(struct fz *z)
-{
-	if (z->deadline < 0)
-		return;
-	if ((uint64_t)z->deadline > z->now)
-		z->now = z->deadline;
-	z->deadline = -1;
-	ppp_timeout(z->ppp);
-}
-
 /* A frame in an allocation of its own, so ASan sees any over-read. */
 static void
 fz_frame(struct fz *z, uint16_t proto, const struct wire_reader *rec)
@@ -251,7 +179,7 @@ fz_frame(struct fz *z, uint16_t proto, const struct wire_reader *rec)
 		frame[1] = proto & 0xff;
 	}
 	wire_get_bytes(&r, frame + hdr, len);
-	ppp_input(z->ppp, frame, hdr + len);
+	ppp_input(z->fl.ppp, frame, hdr + len);
 	free(frame);
 }
 
@@ -261,7 +189,7 @@ fz_open(struct fz *z, int small_mru)
 {
 	static const uint8_t opts[] = { 0x01, 0x04, 0x00, 0xc8, 0x05, 0x06,
 	    0x12, 0x34, 0x56, 0x78 };
-	struct lcp	*lcp = z->ppp->lcp;
+	struct lcp	*lcp = z->fl.ppp->lcp;
 	uint8_t		 frame[PPP_FRAME_MAX];
 	size_t		 n = 0, olen;
 
@@ -273,14 +201,14 @@ fz_open(struct fz *z, int small_mru)
 	frame[n++] = 0;
 	frame[n++] = 4 + olen;
 	memcpy(frame + n, small_mru ? opts : opts + 4, olen);
-	ppp_input(z->ppp, frame, n + olen);
+	ppp_input(z->fl.ppp, frame, n + olen);
 	n = 2;
 	frame[n++] = CP_CONFACK;
 	frame[n++] = lcp->fsm.reqid;
 	frame[n++] = (4 + lcp->fsm.reqlen) >> 8;
 	frame[n++] = (4 + lcp->fsm.reqlen) & 0xff;
 	memcpy(frame + n, lcp->fsm.req, lcp->fsm.reqlen);
-	ppp_input(z->ppp, frame, n + lcp->fsm.reqlen);
+	ppp_input(z->fl.ppp, frame, n + lcp->fsm.reqlen);
 }
 
 static void
@@ -297,7 +225,7 @@ fz_ack_ours(struct fz *z)
 	frame[n++] = (4 + f->reqlen) >> 8;
 	frame[n++] = (4 + f->reqlen) & 0xff;
 	memcpy(frame + n, f->req, f->reqlen);
-	ppp_input(z->ppp, frame, n + f->reqlen);
+	ppp_input(z->fl.ppp, frame, n + f->reqlen);
 }
 
 int
@@ -327,10 +255,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (wire_get_u8(&in, &setup) == -1)
 		return (0);
 	memset(&z, 0, sizeof(z));
-	z.now = 1000000;
-	z.deadline = -1;
-	z.seed = 7;
-	z.flags = (setup & 0x80) ? PPP_LINK_NO_ADDRCTL | PPP_LINK_NO_ACCM : 0;
+	fz_link_init(&z.fl, &link, (setup & 0x80) != 0, 7, fz_check, &z);
 	when = setup & 3;
 	z.sync = when == 1;
 	if (!(setup & 0x10))
@@ -351,30 +276,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		conf.auth[0] = PPP_AUTH_PAP;
 		conf.nauth = 1;
 	}
-	memset(&link, 0, sizeof(link));
-	link.name = "fuzz";
-	link.mtu = (setup & 0x80) ? 1492 : 1500;
-	link.flags = z.flags;
-	link.arg = &z;
-	link.output = fz_output;
-	link.now = fz_now;
-	link.set_timer = fz_set_timer;
-	link.finished = fz_finished;
-	link.random = fz_random;
-	if ((z.ppp = ppp_new(1, &conf, &link)) == NULL)
+	if ((z.fl.ppp = ppp_new(1, &conf, &link)) == NULL)
 		return (0);
 	memset(&cb, 0, sizeof(cb));
 	cb.arg = &z;
 	cb.need_addrs = fz_need_addrs;
 	cb.up = fz_up;
 	cb.down = fz_down;
-	if ((z.ipcp = ipcp_new(z.ppp, &cb)) == NULL) {
-		ppp_free(z.ppp);
+	if ((z.ipcp = ipcp_new(z.fl.ppp, &cb)) == NULL) {
+		ppp_free(z.fl.ppp);
 		return (0);
 	}
 	if (when == 0)
 		ipcp_set_addrs(z.ipcp, &z.addrs);
-	ppp_start(z.ppp);
+	ppp_start(z.fl.ppp);
 	fz_open(&z, (setup & 0x40) != 0);
 
 	while (wire_get_u8(&in, &op) == 0 && wire_get_u16(&in, &len) == 0) {
@@ -386,7 +301,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_frame(&z, PPP_IPCP, &rec);
 			break;
 		case 1:
-			fz_fire(&z);
+			fz_link_fire(&z.fl);
 			break;
 		case 2:
 			fz_frame(&z, 0, &rec);
@@ -403,17 +318,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ipcp_set_addrs(z.ipcp, &a);
 			break;
 		case 4:
-			ppp_auth_done(z.ppp, 1, NULL);
+			ppp_auth_done(z.fl.ppp, 1, NULL);
 			break;
 		case 5:
 			fz_frame(&z, PPP_LCP, &rec);
 			break;
 		case 6:
-			ppp_close(z.ppp, "fuzz");
+			ppp_close(z.fl.ppp, "fuzz");
 			break;
 		case 7:
 			fz_frame(&z, PPP_IPCP, &rec);
-			fz_fire(&z);
+			fz_link_fire(&z.fl);
 			break;
 		default:
 			fz_ack_ours(&z);
@@ -421,6 +336,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	ipcp_free(z.ipcp);
-	ppp_free(z.ppp);
+	ppp_free(z.fl.ppp);
 	return (0);
 }

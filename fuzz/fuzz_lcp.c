@@ -20,112 +20,36 @@
 #include <syslog.h>
 
 #include "fsm.h"
+#include "fz_link.h"
 #include "lcp.h"
 #include "log.h"
 #include "ppp.h"
 #include "wire.h"
 
-struct fz {
-	struct ppp	*ppp;
-	uint64_t	 now;
-	int64_t		 deadline;	/* absolute, -1: none */
-	int		 finished;
-	uint32_t	 seed;
-	int		 flags;
-};
-
 int	 LLVMFuzzerInitialize(int *, char ***);
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static int
-fz_output(void *arg, const uint8_t *frame, size_t len)
-{
-	struct fz		*z = arg;
-	struct wire_reader	 r;
-	uint8_t			 b0, b1;
-	uint16_t		 proto;
-	size_t			 info;
-
-	if (len < 1 || len > PPP_FRAME_MAX)
-		abort();
-	wire_reader_init(&r, frame, len);
-	if (!(z->flags & PPP_LINK_NO_ADDRCTL) && wire_peek_u8(&r, &b0) == 0 &&
-	    b0 == PPP_ALLSTATIONS) {
-		if (wire_get_u8(&r, &b0) == -1 || wire_get_u8(&r, &b1) == -1 ||
-		    b1 != PPP_UI)
-			abort();
-	} else if (z->flags & PPP_LINK_NO_ADDRCTL) {
-		if (wire_peek_u8(&r, &b0) == 0 && b0 == PPP_ALLSTATIONS)
-			abort();
-	}
-	if (wire_get_u8(&r, &b0) == -1)
-		abort();
-	proto = b0;
-	if ((b0 & 1) == 0) {
-		if (wire_get_u8(&r, &b1) == -1)
-			abort();
-		proto = (b0 << 8) | b1;
-	}
-	info = wire_left(&r);
-	if (info > ppp_peer_mru(z->ppp))
-		abort();
-	if (proto == PPP_LCP) {
-		uint16_t	 plen;
-
-		/* LCP keeps FF 03 where the link has it (pitfalls B4). */
-		if (!(z->flags & PPP_LINK_NO_ADDRCTL) && frame[0] != 0xff)
-			abort();
-		if (wire_skip(&r, 2) == -1 || wire_get_u16(&r, &plen) == -1 ||
-		    plen != info)
-			abort();
-	}
-	return (0);
-}
-
-static uint64_t
-fz_now(void *arg)
-{
-	return (((struct fz *)arg)->now);
-}
-
+/* LCP keeps FF 03 where the link has it (pitfalls B4) and a true Length. */
 static void
-fz_set_timer(void *arg, int64_t ms)
+fz_check(void *arg, uint16_t proto, const uint8_t *frame,
+    struct wire_reader *r)
 {
-	struct fz	*z = arg;
+	struct fz_link	*fl = arg;
+	size_t		 info = wire_left(r);
+	uint16_t	 plen;
 
-	z->deadline = ms < 0 ? -1 : (int64_t)(z->now + ms);
-}
-
-static void
-fz_finished(void *arg, const char *reason)
-{
-	(void)reason;
-	((struct fz *)arg)->finished++;
-}
-
-static uint32_t
-fz_random(void *arg)
-{
-	struct fz	*z = arg;
-
-	z->seed = z->seed * 1103515245u + 12345u;
-	return (z->seed);
-}
-
-static void
-fz_fire(struct fz *z)
-{
-	if (z->deadline < 0)
+	if (proto != PPP_LCP)
 		return;
-	if ((uint64_t)z->deadline > z->now)
-		z->now = z->deadline;
-	z->deadline = -1;
-	ppp_timeout(z->ppp);
+	if (!(fl->flags & PPP_LINK_NO_ADDRCTL) && frame[0] != 0xff)
+		abort();
+	if (wire_skip(r, 2) == -1 || wire_get_u16(r, &plen) == -1 ||
+	    plen != info)
+		abort();
 }
 
 /* A frame in an allocation of its own, so ASan sees any over-read. */
 static void
-fz_input(struct fz *z, const struct wire_reader *rec)
+fz_input(struct fz_link *fl, const struct wire_reader *rec)
 {
 	struct wire_reader	 r = *rec;
 	size_t			 len = wire_left(&r);
@@ -134,7 +58,7 @@ fz_input(struct fz *z, const struct wire_reader *rec)
 	if ((frame = malloc(len > 0 ? len : 1)) == NULL)
 		return;
 	wire_get_bytes(&r, frame, len);
-	ppp_input(z->ppp, frame, len);
+	ppp_input(fl->ppp, frame, len);
 	free(frame);
 }
 
@@ -150,11 +74,11 @@ fz_proto_input(void *arg, struct wire_reader *r)
 
 /* Play a peer that accepts our request, to reach Opened. */
 static void
-fz_open(struct fz *z)
+fz_open(struct fz_link *fl)
 {
 	static const uint8_t opts[] = { 0x01, 0x04, 0x05, 0x78, 0x05, 0x06,
 	    0x12, 0x34, 0x56, 0x78, 0x07, 0x02, 0x08, 0x02 };
-	struct lcp	*lcp = z->ppp->lcp;
+	struct lcp	*lcp = fl->ppp->lcp;
 	uint8_t		 frame[PPP_FRAME_MAX];
 	size_t		 n = 0;
 
@@ -165,14 +89,14 @@ fz_open(struct fz *z)
 	frame[n++] = 0;
 	frame[n++] = 4 + sizeof(opts);
 	memcpy(frame + n, opts, sizeof(opts));
-	ppp_input(z->ppp, frame, n + sizeof(opts));
+	ppp_input(fl->ppp, frame, n + sizeof(opts));
 	n = 2;
 	frame[n++] = CP_CONFACK;
 	frame[n++] = lcp->fsm.reqid;
 	frame[n++] = (4 + lcp->fsm.reqlen) >> 8;
 	frame[n++] = (4 + lcp->fsm.reqlen) & 0xff;
 	memcpy(frame + n, lcp->fsm.req, lcp->fsm.reqlen);
-	ppp_input(z->ppp, frame, n + lcp->fsm.reqlen);
+	ppp_input(fl->ppp, frame, n + lcp->fsm.reqlen);
 }
 
 int
@@ -201,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct wire_reader	 in, rec;
 	struct ppp_params	 conf;
 	struct ppp_link		 link;
-	struct fz		 z;
+	struct fz_link		 fl;
 	uint8_t			 setup, op;
 	uint16_t		 len;
 	size_t			 i;
@@ -210,11 +134,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wire_reader_init(&in, data, size);
 	if (wire_get_u8(&in, &setup) == -1)
 		return (0);
-	memset(&z, 0, sizeof(z));
-	z.now = 1000000;
-	z.deadline = -1;
-	z.seed = 42;
-	z.flags = (setup & 0x08) ? PPP_LINK_NO_ADDRCTL | PPP_LINK_NO_ACCM : 0;
+	fz_link_init(&fl, &link, (setup & 0x08) != 0, 42, fz_check, &fl);
 
 	ppp_params_default(&conf);
 	conf.echo_interval = (setup & 0x40) ? 5 : 0;
@@ -237,30 +157,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default:
 		break;
 	}
-	memset(&link, 0, sizeof(link));
-	link.name = "fuzz";
-	link.mtu = (setup & 0x08) ? 1492 : 1500;
-	link.flags = z.flags;
-	link.arg = &z;
-	link.output = fz_output;
-	link.now = fz_now;
-	link.set_timer = fz_set_timer;
-	link.finished = fz_finished;
-	link.random = fz_random;
-	if ((z.ppp = ppp_new(1, &conf, &link)) == NULL)
+	if ((fl.ppp = ppp_new(1, &conf, &link)) == NULL)
 		return (0);
 	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		ppp_register(z.ppp, &protos[i]);
+		ppp_register(fl.ppp, &protos[i]);
 
 	phase = (setup & 7) % 5;
 	if (phase >= 1)
-		ppp_start(z.ppp);
+		ppp_start(fl.ppp);
 	if (phase >= 2)
-		fz_open(&z);
+		fz_open(&fl);
 	if (phase >= 3)
-		ppp_auth_done(z.ppp, 1, NULL);
+		ppp_auth_done(fl.ppp, 1, NULL);
 	if (phase == 4)
-		ppp_close(z.ppp, "fuzz");
+		ppp_close(fl.ppp, "fuzz");
 
 	while (wire_get_u8(&in, &op) == 0 && wire_get_u16(&in, &len) == 0) {
 		if (wire_left(&in) < len)
@@ -268,20 +178,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wire_get_sub(&in, &rec, len);
 		switch (op & 3) {
 		case 0:
-			fz_input(&z, &rec);
+			fz_input(&fl, &rec);
 			break;
 		case 1:
-			fz_fire(&z);
+			fz_link_fire(&fl);
 			break;
 		case 2:
-			fz_input(&z, &rec);
-			fz_fire(&z);
+			fz_input(&fl, &rec);
+			fz_link_fire(&fl);
 			break;
 		default:
-			ppp_auth_done(z.ppp, len & 1, "fuzz");
+			ppp_auth_done(fl.ppp, len & 1, "fuzz");
 			break;
 		}
 	}
-	ppp_free(z.ppp);
+	ppp_free(fl.ppp);
 	return (0);
 }

@@ -30,6 +30,7 @@
 #include "ccp.h"
 #include "chap.h"
 #include "fsm.h"
+#include "fz_link.h"
 #include "lcp.h"
 #include "log.h"
 #include "mppe.h"
@@ -37,12 +38,8 @@
 #include "wire.h"
 
 struct fz {
-	struct ppp	*ppp;
+	struct fz_link	 fl;
 	struct ccp	*ccp;
-	uint64_t	 now;
-	int64_t		 deadline;	/* absolute, -1: none */
-	uint32_t	 seed;
-	int		 flags;
 	struct mppe_dir	 ptx;		/* the peer's ends */
 	struct mppe_dir	 prx;
 	int		 peer_keys;
@@ -60,78 +57,26 @@ static const uint8_t fz_recv_key[16] = {
 	0x96, 0x45, 0xe8, 0x60, 0x51, 0xc8, 0x22, 0x26
 };
 
-static int
-fz_output(void *arg, const uint8_t *frame, size_t len)
-{
-	struct fz		*z = arg;
-	struct wire_reader	 r;
-	const uint8_t		*p;
-	const char		*why;
-	uint8_t			 b0, b1, out[PPP_FRAME_MAX];
-	uint16_t		 proto;
-	size_t			 info, n;
-
-	if (len < 1 || len > PPP_FRAME_MAX)
-		abort();
-	wire_reader_init(&r, frame, len);
-	if (wire_peek_u8(&r, &b0) == 0 && b0 == PPP_ALLSTATIONS) {
-		if (z->flags & PPP_LINK_NO_ADDRCTL)
-			abort();
-		if (wire_get_u8(&r, &b0) == -1 || wire_get_u8(&r, &b1) == -1 ||
-		    b1 != PPP_UI)
-			abort();
-	}
-	if (wire_get_u8(&r, &b0) == -1)
-		abort();
-	proto = b0;
-	if ((b0 & 1) == 0) {
-		if (wire_get_u8(&r, &b1) == -1)
-			abort();
-		proto = (b0 << 8) | b1;
-	}
-	info = wire_left(&r);
-	if (info > ppp_peer_mru(z->ppp))
-		abort();
-	/* What we encrypt the peer can decrypt, to the same length. */
-	if (proto == PPP_COMP && z->peer_keys) {
-		if (!ccp_encrypt_ok(z->ccp) || info < MPPE_PAD)
-			abort();
-		if (wire_get_ref(&r, &p, info) == 0 &&
-		    mppe_decrypt(&z->prx, p, info, out, sizeof(out), &n,
-		    &why) == MPPE_RX_OK && n != info - MPPE_HDRLEN)
-			abort();
-	}
-	return (0);
-}
-
-static uint64_t
-fz_now(void *arg)
-{
-	return (((struct fz *)arg)->now);
-}
-
+/* What we encrypt the peer can decrypt, to the same length. */
 static void
-fz_set_timer(void *arg, int64_t ms)
+fz_check(void *arg, uint16_t proto, const uint8_t *frame,
+    struct wire_reader *r)
 {
 	struct fz	*z = arg;
+	const uint8_t	*p;
+	const char	*why;
+	uint8_t		 out[PPP_FRAME_MAX];
+	size_t		 info = wire_left(r), n;
 
-	z->deadline = ms < 0 ? -1 : (int64_t)(z->now + ms);
-}
-
-static void
-fz_finished(void *arg, const char *reason)
-{
-	(void)arg;
-	(void)reason;
-}
-
-static uint32_t
-fz_random(void *arg)
-{
-	struct fz	*z = arg;
-
-	z->seed = z->seed * 1103515245u + 12345u;
-	return (z->seed);
+	(void)frame;
+	if (proto != PPP_COMP || !z->peer_keys)
+		return;
+	if (!ccp_encrypt_ok(z->ccp) || info < MPPE_PAD)
+		abort();
+	if (wire_get_ref(r, &p, info) == 0 &&
+	    mppe_decrypt(&z->prx, p, info, out, sizeof(out), &n, &why) ==
+	    MPPE_RX_OK && n != info - MPPE_HDRLEN)
+		abort();
 }
 
 static void
@@ -149,17 +94,6 @@ fz_deliver(void *arg, uint16_t proto, const uint8_t *data, size_t len)
 	(void)sum;
 }
 
-static void
-fz_fire(struct fz *z)
-{
-	if (z->deadline < 0)
-		return;
-	if ((uint64_t)z->deadline > z->now)
-		z->now = z->deadline;
-	z->deadline = -1;
-	ppp_timeout(z->ppp);
-}
-
 /* A frame with a header, in an allocation of its own for ASan. */
 static void
 fz_frame(struct fz *z, const uint8_t *hdr, size_t hdrlen,
@@ -174,7 +108,7 @@ fz_frame(struct fz *z, const uint8_t *hdr, size_t hdrlen,
 	if (hdrlen > 0)
 		memcpy(frame, hdr, hdrlen);
 	wire_get_bytes(&r, frame + hdrlen, len);
-	ppp_input(z->ppp, frame, hdrlen + len);
+	ppp_input(z->fl.ppp, frame, hdrlen + len);
 	free(frame);
 }
 
@@ -202,7 +136,7 @@ static void
 fz_open_lcp(struct fz *z)
 {
 	static const uint8_t opts[] = { 0x05, 0x06, 0x12, 0x34, 0x56, 0x78 };
-	struct lcp	*lcp = z->ppp->lcp;
+	struct lcp	*lcp = z->fl.ppp->lcp;
 
 	fz_cp(z, PPP_LCP, CP_CONFREQ, 1, opts, sizeof(opts));
 	fz_cp(z, PPP_LCP, CP_CONFACK, lcp->fsm.reqid, lcp->fsm.req,
@@ -314,24 +248,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (wire_get_u8(&in, &setup) == -1)
 		return (0);
 	memset(&z, 0, sizeof(z));
-	z.now = 1000000;
-	z.deadline = -1;
-	z.seed = 7;
-	z.flags = (setup & 0x80) ? PPP_LINK_NO_ADDRCTL | PPP_LINK_NO_ACCM : 0;
+	fz_link_init(&z.fl, &link, (setup & 0x80) != 0, 7, fz_check, &z);
 
 	ppp_params_default(&conf);
 	conf.echo_interval = 0;
-	memset(&link, 0, sizeof(link));
-	link.name = "fuzz";
-	link.mtu = (setup & 0x80) ? 1492 : 1500;
-	link.flags = z.flags;
-	link.arg = &z;
-	link.output = fz_output;
-	link.now = fz_now;
-	link.set_timer = fz_set_timer;
-	link.finished = fz_finished;
-	link.random = fz_random;
-	if ((z.ppp = ppp_new(1, &conf, &link)) == NULL)
+	if ((z.fl.ppp = ppp_new(1, &conf, &link)) == NULL)
 		return (0);
 
 	choice = (setup >> 3) & 3;
@@ -342,13 +263,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&cb, 0, sizeof(cb));
 	cb.arg = &z;
 	cb.deliver = fz_deliver;
-	if ((z.ccp = ccp_new(z.ppp, &pol, &cb)) == NULL) {
-		ppp_free(z.ppp);
+	if ((z.ccp = ccp_new(z.fl.ppp, &pol, &cb)) == NULL) {
+		ppp_free(z.fl.ppp);
 		return (0);
 	}
 	if (!(setup & 0x40))
 		ccp_set_keys(z.ccp, fz_send_key, fz_recv_key);
-	ppp_start(z.ppp);
+	ppp_start(z.fl.ppp);
 	fz_open_lcp(&z);
 	if (choice != 3 && pol.mppe != CCP_MPPE_OFF && !(setup & 0x40))
 		fz_open_ccp(&z, strengths[choice], (setup & 0x20) != 0);
@@ -362,7 +283,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_frame(&z, NULL, 0, &rec);
 			break;
 		case 1:
-			fz_fire(&z);
+			fz_link_fire(&z.fl);
 			break;
 		case 2:
 			fz_frame(&z, ccp_hdr, sizeof(ccp_hdr), &rec);
@@ -394,6 +315,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mppe_clear(&z.ptx);
 	mppe_clear(&z.prx);
 	ccp_free(z.ccp);
-	ppp_free(z.ppp);
+	ppp_free(z.fl.ppp);
 	return (0);
 }

@@ -550,39 +550,27 @@ test_no_legacy(void)
 	    MSCHAP_CHARSET_LATIN1, out) == -1);
 }
 
+static const struct test_case cases[] = {
+	{ "primitives",	test_primitives },
+	{ "chap-md5",	test_chap_md5 },
+	{ "mschapv1",	test_mschapv1 },
+	{ "mschapv2",	test_mschapv2 },
+	{ "mppe",	test_mppe },
+	{ "no-legacy",	test_no_legacy },
+};
+
 int
 main(int argc, char *argv[])
 {
-	const char	*c;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_crypto case\n");
-		return (2);
+	test_log(NULL, 0);
+	/* no-legacy sees crypto_init() fail; every other case needs it. */
+	if (argc == 2 && strcmp(argv[1], "no-legacy") != 0) {
+		if (crypto_init() == -1) {
+			fprintf(stderr, "crypto_init failed\n");
+			return (1);
+		}
+		CHECK(crypto_init() == 0);	/* again: a no-op */
 	}
-	c = argv[1];
-	log_init(1, 0);
-	if (strcmp(c, "no-legacy") == 0) {
-		test_no_legacy();
-		return (test_done(c));
-	}
-	if (crypto_init() == -1) {
-		fprintf(stderr, "crypto_init failed\n");
-		return (1);
-	}
-	CHECK(crypto_init() == 0);		/* again: a no-op */
-	if (strcmp(c, "primitives") == 0)
-		test_primitives();
-	else if (strcmp(c, "chap-md5") == 0)
-		test_chap_md5();
-	else if (strcmp(c, "mschapv1") == 0)
-		test_mschapv1();
-	else if (strcmp(c, "mschapv2") == 0)
-		test_mschapv2();
-	else if (strcmp(c, "mppe") == 0)
-		test_mppe();
-	else {
-		fprintf(stderr, "unknown case %s\n", c);
-		return (2);
-	}
-	return (test_done(c));
+	return (test_run("test_crypto", cases, TEST_NCASES(cases), argc,
+	    argv, 0));
 }

@@ -201,20 +201,14 @@ test_bounded(void)
 	throttle_free(t);
 }
 
+static const struct test_case cases[] = {
+	{ "backoff",	test_backoff },
+	{ "bounded",	test_bounded },
+};
+
 int
 main(int argc, char *argv[])
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_throttle case\n");
-		return (2);
-	}
-	if (strcmp(argv[1], "backoff") == 0)
-		test_backoff();
-	else if (strcmp(argv[1], "bounded") == 0)
-		test_bounded();
-	else {
-		fprintf(stderr, "unknown case %s\n", argv[1]);
-		return (2);
-	}
-	return (test_done(argv[1]));
+	return (test_run("test_throttle", cases, TEST_NCASES(cases), argc,
+	    argv, 0));
 }

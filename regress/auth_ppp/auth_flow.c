@@ -780,12 +780,7 @@ case_no_secrets_logged(void)
 	CHECK(strstr(log, "ResponseValue") == NULL);
 }
 
-struct tcase {
-	const char	*name;
-	void		(*fn)(void);
-};
-
-static const struct tcase cases[] = {
+static const struct test_case cases[] = {
 	{ "pap-success", case_pap_success },
 	{ "pap-retry", case_pap_retry },
 	{ "pap-exhausted", case_pap_exhausted },
@@ -816,19 +811,6 @@ static const struct tcase cases[] = {
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: auth_flow case\n");
-		return (2);
-	}
-	log_init(1, 0);
-	log_setverbose(getenv("PPP_DEBUG") != NULL);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].fn();
-			return (test_done(argv[1]));
-		}
-	fprintf(stderr, "auth_flow: no case %s\n", argv[1]);
-	return (2);
+	return (test_main("auth_flow", cases, TEST_NCASES(cases), argc,
+	    argv, getenv("PPP_DEBUG") != NULL));
 }

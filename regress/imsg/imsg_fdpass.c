@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -22,12 +21,6 @@
 #define NPIPES		6
 #define LOOP_MAX	100000	/* bound on any busy loop */
 
-struct fdpass_case {
-	const char	*name;
-	void		(*fn)(void);
-};
-
-static int	 fd_count(void);
 static int	 fd_isopen(int);
 static void	 pair_imsg(struct imsgbuf *, struct imsgbuf *);
 static void	 pair_raw(struct imsgbuf *, int *);
@@ -43,7 +36,7 @@ static void	 case_fd_announced_missing(void);
 static void	 case_too_many_fds(void);
 static void	 case_clear_closes(void);
 
-static const struct fdpass_case cases[] = {
+static const struct test_case cases[] = {
 	{ "fd-passing",			case_fd_passing },
 	{ "fd-order",			case_fd_order },
 	{ "partial-write-fd",		case_partial_write_fd },
@@ -54,24 +47,6 @@ static const struct fdpass_case cases[] = {
 };
 
 static struct imsgbuf	 ia, ib;
-
-static int
-fd_count(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	if ((d = opendir("/proc/self/fd")) == NULL) {
-		perror("/proc/self/fd");
-		exit(2);
-	}
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return (n);
-}
 
 static int
 fd_isopen(int fd)
@@ -538,23 +513,8 @@ case_clear_closes(void)
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-	int	 before;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: imsg_fdpass case\n");
-		return (2);
-	}
 	/* No case may hang the run. */
 	alarm(120);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		before = fd_count();
-		cases[i].fn();
-		CHECK(fd_count() == before);
-		return (test_done(argv[1]));
-	}
-	fprintf(stderr, "imsg_fdpass: no case %s\n", argv[1]);
-	return (2);
+	return (test_run("imsg_fdpass", cases, TEST_NCASES(cases), argc,
+	    argv, TEST_FDS));
 }

@@ -8,7 +8,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -26,12 +25,6 @@
 #define NQUEUED		300	/* messages in the queue-draining cases */
 #define LOOP_MAX	100000	/* bound on any busy loop */
 
-struct framing_case {
-	const char	*name;
-	void		(*fn)(void);
-};
-
-static int	 fd_count(void);
 static int	 fd_isopen(int);
 static void	 pair_imsg(struct imsgbuf *, struct imsgbuf *);
 static void	 pair_raw(struct imsgbuf *, int *);
@@ -52,7 +45,7 @@ static void	 case_write_epipe(void);
 static void	 case_many_queued(void);
 static void	 case_flush_to_child(void);
 
-static const struct framing_case cases[] = {
+static const struct test_case cases[] = {
 	{ "roundtrip",		case_roundtrip },
 	{ "many-in-one-read",	case_many_in_one_read },
 	{ "partial-read",	case_partial_read },
@@ -66,24 +59,6 @@ static const struct framing_case cases[] = {
 };
 
 static struct imsgbuf	 ia, ib;
-
-static int
-fd_count(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	if ((d = opendir("/proc/self/fd")) == NULL) {
-		perror("/proc/self/fd");
-		exit(2);
-	}
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return (n);
-}
 
 static int
 fd_isopen(int fd)
@@ -707,23 +682,8 @@ case_flush_to_child(void)
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-	int	 before;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: imsg_framing case\n");
-		return (2);
-	}
 	/* No case may hang the run. */
 	alarm(120);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (strcmp(argv[1], cases[i].name) != 0)
-			continue;
-		before = fd_count();
-		cases[i].fn();
-		CHECK(fd_count() == before);
-		return (test_done(argv[1]));
-	}
-	fprintf(stderr, "imsg_framing: no case %s\n", argv[1]);
-	return (2);
+	return (test_run("imsg_framing", cases, TEST_NCASES(cases), argc,
+	    argv, TEST_FDS));
 }

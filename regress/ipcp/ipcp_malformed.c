@@ -471,12 +471,7 @@ case_every_state(void)
 	}
 }
 
-struct tcase {
-	const char	*name;
-	void		(*fn)(void);
-};
-
-static const struct tcase cases[] = {
+static const struct test_case cases[] = {
 	{ "truncated-header", case_truncated_header },
 	{ "length-lies", case_length_lies },
 	{ "length-padding", case_length_padding },
@@ -493,19 +488,6 @@ static const struct tcase cases[] = {
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: ipcp_malformed case\n");
-		return (2);
-	}
-	log_init(1, 0);
-	log_setverbose(getenv("PPP_DEBUG") != NULL);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].fn();
-			return (test_done(argv[1]));
-		}
-	fprintf(stderr, "ipcp_malformed: no case %s\n", argv[1]);
-	return (2);
+	return (test_main("ipcp_malformed", cases, TEST_NCASES(cases), argc,
+	    argv, getenv("PPP_DEBUG") != NULL));
 }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "ccp.h"
 #include "chap.h"
@@ -1409,57 +1408,43 @@ case_plain_refused(void)
 	side_free(&a, &sa);
 }
 
+static const struct test_case cases[] = {
+	{ "engine-to-engine", case_engine_to_engine },
+	{ "first-packet-vector", case_first_packet_vector },
+	{ "windows", case_windows },
+	{ "all-bits-nak", case_all_bits_nak },
+	{ "strength-40", case_strength_40 },
+	{ "strength-mismatch", case_strength_mismatch },
+	{ "stateful", case_stateful },
+	{ "stateful-reset", case_stateful_reset },
+	{ "stateful-refused", case_stateful_refused },
+	{ "required-rejected", case_required_rejected },
+	{ "required-protrej", case_required_protrej },
+	{ "required-timeout", case_required_timeout },
+	{ "required-nokeys", case_required_nokeys },
+	{ "keys-late", case_keys_late },
+	{ "mschapv1", case_mschapv1 },
+	{ "optional-rejected", case_optional_rejected },
+	{ "optional-protrej", case_optional_protrej },
+	{ "optional-nokeys", case_optional_nokeys },
+	{ "off", case_off },
+	{ "other-compressors", case_other_compressors },
+	{ "malformed-options", case_malformed_options },
+	{ "bad-datagrams", case_bad_datagrams },
+	{ "too-many-errors", case_too_many_errors },
+	{ "renegotiate", case_renegotiate },
+	{ "peer-terminates", case_peer_terminates },
+	{ "plain-refused", case_plain_refused },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} cases[] = {
-		{ "engine-to-engine", case_engine_to_engine },
-		{ "first-packet-vector", case_first_packet_vector },
-		{ "windows", case_windows },
-		{ "all-bits-nak", case_all_bits_nak },
-		{ "strength-40", case_strength_40 },
-		{ "strength-mismatch", case_strength_mismatch },
-		{ "stateful", case_stateful },
-		{ "stateful-reset", case_stateful_reset },
-		{ "stateful-refused", case_stateful_refused },
-		{ "required-rejected", case_required_rejected },
-		{ "required-protrej", case_required_protrej },
-		{ "required-timeout", case_required_timeout },
-		{ "required-nokeys", case_required_nokeys },
-		{ "keys-late", case_keys_late },
-		{ "mschapv1", case_mschapv1 },
-		{ "optional-rejected", case_optional_rejected },
-		{ "optional-protrej", case_optional_protrej },
-		{ "optional-nokeys", case_optional_nokeys },
-		{ "off", case_off },
-		{ "other-compressors", case_other_compressors },
-		{ "malformed-options", case_malformed_options },
-		{ "bad-datagrams", case_bad_datagrams },
-		{ "too-many-errors", case_too_many_errors },
-		{ "renegotiate", case_renegotiate },
-		{ "peer-terminates", case_peer_terminates },
-		{ "plain-refused", case_plain_refused },
-	};
-	size_t	 i;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: ccp_nego case\n");
-		return (2);
-	}
-	log_init(1, LOG_DAEMON);
-	log_setverbose(2);
+	test_log(NULL, 2);
 	if (crypto_init() == -1) {
 		fprintf(stderr, "crypto_init failed\n");
 		return (1);
 	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].fn();
-			return (test_done(argv[1]));
-		}
-	fprintf(stderr, "unknown case %s\n", argv[1]);
-	return (2);
+	return (test_run("ccp_nego", cases, TEST_NCASES(cases), argc,
+	    argv, 0));
 }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "chap.h"
 #include "log.h"
@@ -562,43 +561,29 @@ case_bounds(void)
 	CHECK(mppe_encrypt(&rx, 0x0021, data, 4, out, sizeof(out), &n) == -1);
 }
 
+static const struct test_case cases[] = {
+	{ "vectors", case_vectors },
+	{ "rfc3079-ciphertext", case_rfc3079_ciphertext },
+	{ "stateless-1000", case_stateless_1000 },
+	{ "stateful-1000", case_stateful_1000 },
+	{ "stateless-jump", case_stateless_jump },
+	{ "stateless-late", case_stateless_late },
+	{ "stateful-loss", case_stateful_loss },
+	{ "stateful-loss-flag", case_stateful_loss_flag },
+	{ "stateful-flush-lost", case_stateful_flush_lost },
+	{ "bad-headers", case_bad_headers },
+	{ "sanity", case_sanity },
+	{ "bounds", case_bounds },
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct {
-		const char	*name;
-		void		(*fn)(void);
-	} cases[] = {
-		{ "vectors", case_vectors },
-		{ "rfc3079-ciphertext", case_rfc3079_ciphertext },
-		{ "stateless-1000", case_stateless_1000 },
-		{ "stateful-1000", case_stateful_1000 },
-		{ "stateless-jump", case_stateless_jump },
-		{ "stateless-late", case_stateless_late },
-		{ "stateful-loss", case_stateful_loss },
-		{ "stateful-loss-flag", case_stateful_loss_flag },
-		{ "stateful-flush-lost", case_stateful_flush_lost },
-		{ "bad-headers", case_bad_headers },
-		{ "sanity", case_sanity },
-		{ "bounds", case_bounds },
-	};
-	size_t	 i;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: mppe_data case\n");
-		return (2);
-	}
-	log_init(1, LOG_DAEMON);
-	log_setverbose(2);
+	test_log(NULL, 2);
 	if (crypto_init() == -1) {
 		fprintf(stderr, "crypto_init failed\n");
 		return (1);
 	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].fn();
-			return (test_done(argv[1]));
-		}
-	fprintf(stderr, "unknown case %s\n", argv[1]);
-	return (2);
+	return (test_run("mppe_data", cases, TEST_NCASES(cases), argc,
+	    argv, 0));
 }

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "config.h"
 #include "log.h"
@@ -32,22 +31,19 @@ static void		 conf_free(struct pool_conf *);
 static int		 in_ranges(struct in_addr, const struct conf_range *,
 			    size_t);
 
-static int	 case_alloc_exhaust(void);
-static int	 case_local_in_range(void);
-static int	 case_release_realloc(void);
-static int	 case_round_robin(void);
-static int	 case_reserve(void);
-static int	 case_ranges(void);
-static int	 case_bad_ranges(void);
-static int	 case_large(void);
-static int	 case_reload(void);
-static int	 case_reload_local(void);
-static int	 case_no_double_issue(void);
+static void	 case_alloc_exhaust(void);
+static void	 case_local_in_range(void);
+static void	 case_release_realloc(void);
+static void	 case_round_robin(void);
+static void	 case_reserve(void);
+static void	 case_ranges(void);
+static void	 case_bad_ranges(void);
+static void	 case_large(void);
+static void	 case_reload(void);
+static void	 case_reload_local(void);
+static void	 case_no_double_issue(void);
 
-static const struct {
-	const char	*name;
-	int		(*fn)(void);
-} cases[] = {
+static const struct test_case cases[] = {
 	{ "alloc-exhaust",	case_alloc_exhaust },
 	{ "local-in-range",	case_local_in_range },
 	{ "release-realloc",	case_release_realloc },
@@ -134,7 +130,7 @@ in_ranges(struct in_addr in, const struct conf_range *r, size_t n)
 }
 
 /* Five addresses, local outside: five distinct ones, then ENOSPC. */
-static int
+static void
 case_alloc_exhaust(void)
 {
 	static const struct conf_range r[] = {
@@ -146,7 +142,7 @@ case_alloc_exhaust(void)
 
 	CHECK((p = pool_new(pc)) != NULL);
 	if (p == NULL)
-		return (test_done("alloc-exhaust"));
+		return;
 	CHECK(strcmp(pool_name(p), "p") == 0);
 	CHECK(pool_local(p).s_addr == na("10.200.0.1").s_addr);
 	CHECK(pool_size(p) == 5);
@@ -169,11 +165,10 @@ case_alloc_exhaust(void)
 	CHECK(got[0].s_addr == na("10.200.0.10").s_addr);
 	pool_free(p);
 	conf_free(pc);
-	return (test_done("alloc-exhaust"));
 }
 
 /* A local address inside the ranges is never handed out or reserved. */
-static int
+static void
 case_local_in_range(void)
 {
 	static const struct conf_range r[] = {
@@ -185,7 +180,7 @@ case_local_in_range(void)
 
 	CHECK((p = pool_new(pc)) != NULL);
 	if (p == NULL)
-		return (test_done("local-in-range"));
+		return;
 	CHECK(pool_size(p) == 3);
 	CHECK(pool_in_use(p, na("10.200.0.2")));
 	CHECK(pool_contains(p, na("10.200.0.2")));
@@ -201,11 +196,10 @@ case_local_in_range(void)
 	CHECK(pool_release(p, na("10.200.0.2")) == -1 && errno == ENOENT);
 	pool_free(p);
 	conf_free(pc);
-	return (test_done("local-in-range"));
 }
 
 /* Released addresses come back; releasing what is free is an error. */
-static int
+static void
 case_release_realloc(void)
 {
 	static const struct conf_range r[] = {
@@ -217,7 +211,7 @@ case_release_realloc(void)
 
 	CHECK((p = pool_new(pc)) != NULL);
 	if (p == NULL)
-		return (test_done("release-realloc"));
+		return;
 	for (i = 0; i < 8; i++)
 		CHECK(pool_alloc(p, &a[i]) == 0);
 	CHECK(pool_alloc(p, &b) == -1);
@@ -242,14 +236,13 @@ case_release_realloc(void)
 	CHECK(pool_release(p, na("10.200.0.99")) == -1 && errno == ENOENT);
 	pool_free(p);
 	conf_free(pc);
-	return (test_done("release-realloc"));
 }
 
 /*
  * An address just released is not the next one handed out while others
  * are free: it comes back only after the scan has passed every other.
  */
-static int
+static void
 case_round_robin(void)
 {
 	static const struct conf_range r[] = {
@@ -261,7 +254,7 @@ case_round_robin(void)
 
 	CHECK((p = pool_new(pc)) != NULL);
 	if (p == NULL)
-		return (test_done("round-robin"));
+		return;
 	CHECK(pool_alloc(p, &a) == 0);
 	CHECK(a.s_addr == na("10.200.0.100").s_addr);
 	CHECK(pool_release(p, a) == 0);
@@ -279,11 +272,10 @@ case_round_robin(void)
 	CHECK(pool_alloc(p, &c) == -1);
 	pool_free(p);
 	conf_free(pc);
-	return (test_done("round-robin"));
 }
 
 /* Fixed addresses, inside and outside the ranges. */
-static int
+static void
 case_reserve(void)
 {
 	static const struct conf_range r[] = {
@@ -297,7 +289,7 @@ case_reserve(void)
 
 	CHECK((p = pool_new(pc)) != NULL);
 	if (p == NULL)
-		return (test_done("reserve"));
+		return;
 	/* Inside: the pool will not hand it out. */
 	CHECK(pool_reserve(p, na("10.200.0.11")) == 0);
 	CHECK(pool_in_use(p, na("10.200.0.11")));
@@ -338,11 +330,10 @@ case_reserve(void)
 	CHECK(pool_used(p) == 4);
 	pool_free(p);
 	conf_free(pc);
-	return (test_done("reserve"));
 }
 
 /* Unsorted, overlapping and adjacent ranges: each address once. */
-static int
+static void
 case_ranges(void)
 {
 	static const struct conf_range r[] = {
@@ -360,7 +351,7 @@ case_ranges(void)
 
 	CHECK((p = pool_new(pc)) != NULL);
 	if (p == NULL)
-		return (test_done("ranges"));
+		return;
 	CHECK(pool_size(p) == 4 + 20 + 256 + 1);
 	CHECK(pool_contains(p, na("10.200.1.12")));
 	CHECK(pool_contains(p, na("10.200.9.9")));
@@ -384,11 +375,10 @@ case_ranges(void)
 	CHECK(pool_available(p) == 0);
 	pool_free(p);
 	conf_free(pc);
-	return (test_done("ranges"));
 }
 
 /* Ranges a pool refuses, and the largest it takes. */
-static int
+static void
 case_bad_ranges(void)
 {
 	static const struct conf_range backwards[] = {
@@ -431,11 +421,10 @@ case_bad_ranges(void)
 		CHECK(pool_size(p) == POOL_MAX_ADDRS);
 	pool_free(p);
 	conf_free(pc);
-	return (test_done("bad-ranges"));
 }
 
 /* A /16: every address once, then none, in bounded memory. */
-static int
+static void
 case_large(void)
 {
 	static const struct conf_range r[] = {
@@ -447,10 +436,10 @@ case_large(void)
 	uint32_t		 n = 0, h, dup = 0, out = 0;
 
 	if ((seen = calloc(65536, 1)) == NULL)
-		return (2);
+		exit(2);
 	CHECK((p = pool_new(pc)) != NULL);
 	if (p == NULL)
-		return (test_done("large"));
+		return;
 	CHECK(pool_size(p) == 65535);
 	while (pool_alloc(p, &a) == 0 && n <= 65536) {
 		n++;
@@ -482,7 +471,6 @@ case_large(void)
 	pool_free(p);
 	conf_free(pc);
 	free(seen);
-	return (test_done("large"));
 }
 
 /*
@@ -490,7 +478,7 @@ case_large(void)
  * stay in use until released, then are gone.  A bad new config leaves
  * the pool as it was.
  */
-static int
+static void
 case_reload(void)
 {
 	static const struct conf_range r1[] = {
@@ -509,7 +497,7 @@ case_reload(void)
 
 	CHECK((p = pool_new(pc1)) != NULL);
 	if (p == NULL)
-		return (test_done("reload"));
+		return;
 	for (i = 0; i < 10; i++)	/* 10.200.0.10 .. .19 */
 		CHECK(pool_alloc(p, &a[i]) == 0);
 	CHECK(pool_reserve(p, na("10.200.8.8")) == 0);
@@ -565,11 +553,10 @@ case_reload(void)
 	conf_free(pc1);
 	conf_free(pc2);
 	conf_free(pcb);
-	return (test_done("reload"));
 }
 
 /* A held address that becomes the local address stays held, then dies. */
-static int
+static void
 case_reload_local(void)
 {
 	static const struct conf_range r[] = {
@@ -582,7 +569,7 @@ case_reload_local(void)
 
 	CHECK((p = pool_new(pc1)) != NULL);
 	if (p == NULL)
-		return (test_done("reload-local"));
+		return;
 	CHECK(pool_alloc(p, &a) == 0 && a.s_addr == na("10.200.0.10").s_addr);
 	CHECK(pool_reload(p, pc2) == 0);
 	CHECK(pool_size(p) == 3);
@@ -600,7 +587,6 @@ case_reload_local(void)
 	pool_free(p);
 	conf_free(pc1);
 	conf_free(pc2);
-	return (test_done("reload-local"));
 }
 
 /*
@@ -608,7 +594,7 @@ case_reload_local(void)
  * no alloc returns a held address, counts always agree.  Reloads switch
  * between two overlapping sets of ranges.
  */
-static int
+static void
 case_no_double_issue(void)
 {
 	static const struct conf_range r1[] = {
@@ -627,7 +613,7 @@ case_no_double_issue(void)
 	memset(held, 0, sizeof(held));
 	CHECK((p = pool_new(pc1)) != NULL);
 	if (p == NULL)
-		return (test_done("no-double-issue"));
+		return;
 	for (i = 0; i < 200000; i++) {
 		rnd = rnd * 1103515245 + 12345;
 		op = (rnd >> 16) % 100;
@@ -677,23 +663,12 @@ case_no_double_issue(void)
 	pool_free(p);
 	conf_free(pc1);
 	conf_free(pc2);
-	return (test_done("no-double-issue"));
 }
 
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-
-	log_init(1, LOG_DAEMON);
-	log_procinit("pool_test");
-	if (argc != 2) {
-		fprintf(stderr, "usage: pool_test case\n");
-		return (2);
-	}
-	for (i = 0; i < NELEM(cases); i++)
-		if (strcmp(cases[i].name, argv[1]) == 0)
-			return (cases[i].fn());
-	fprintf(stderr, "pool_test: no case %s\n", argv[1]);
-	return (2);
+	test_log("pool_test", 0);
+	return (test_run("pool_test", cases, TEST_NCASES(cases), argc,
+	    argv, 0));
 }

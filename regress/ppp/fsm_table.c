@@ -638,12 +638,7 @@ case_random_ids(void)
 	h_free(&side);
 }
 
-struct tcase {
-	const char	*name;
-	void		(*fn)(void);
-};
-
-static const struct tcase cases[] = {
+static const struct test_case cases[] = {
 	{ "table", case_table },
 	{ "max-configure", case_max_configure },
 	{ "max-terminate", case_max_terminate },
@@ -655,19 +650,6 @@ static const struct tcase cases[] = {
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: fsm_table case\n");
-		return (2);
-	}
-	log_init(1, 0);
-	log_setverbose(getenv("PPP_DEBUG") != NULL);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].fn();
-			return (test_done(argv[1]));
-		}
-	fprintf(stderr, "fsm_table: no case %s\n", argv[1]);
-	return (2);
+	return (test_main("fsm_table", cases, TEST_NCASES(cases), argc,
+	    argv, getenv("PPP_DEBUG") != NULL));
 }

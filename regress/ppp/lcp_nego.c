@@ -781,12 +781,7 @@ case_ncp(void)
 	h_free(&b);
 }
 
-struct tcase {
-	const char	*name;
-	void		(*fn)(void);
-};
-
-static const struct tcase cases[] = {
+static const struct test_case cases[] = {
 	{ "engine-to-engine", case_engine_to_engine },
 	{ "first-request-lost", case_first_request_lost },
 	{ "windows", case_windows },
@@ -810,19 +805,6 @@ static const struct tcase cases[] = {
 int
 main(int argc, char *argv[])
 {
-	size_t	 i;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: lcp_nego case\n");
-		return (2);
-	}
-	log_init(1, 0);
-	log_setverbose(getenv("PPP_DEBUG") != NULL);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].fn();
-			return (test_done(argv[1]));
-		}
-	fprintf(stderr, "lcp_nego: no case %s\n", argv[1]);
-	return (2);
+	return (test_main("lcp_nego", cases, TEST_NCASES(cases), argc,
+	    argv, getenv("PPP_DEBUG") != NULL));
 }

@@ -60,42 +60,39 @@ static int	 out_is(const struct buf *);
 static int	 run_script(size_t, struct buf *);
 static void	 expected_script(struct buf *);
 
-static int	 case_exchange(void);
-static int	 case_split_input(void);
-static int	 case_concat_input(void);
-static int	 case_bad_magic(void);
-static int	 case_short_length(void);
-static int	 case_long_length(void);
-static int	 case_lying_length(void);
-static int	 case_msg_type(void);
-static int	 case_reserved0(void);
-static int	 case_unknown_type(void);
-static int	 case_call_before_sccrq(void);
-static int	 case_second_sccrq(void);
-static int	 case_bad_version(void);
-static int	 case_echo(void);
-static int	 case_keepalive(void);
-static int	 case_keepalive_timeout(void);
-static int	 case_keepalive_off(void);
-static int	 case_start_timeout(void);
-static int	 case_second_call_busy(void);
-static int	 case_call_refused(void);
-static int	 case_call_id_exhausted(void);
-static int	 case_server_disconnect(void);
-static int	 case_disconnect_timeout(void);
-static int	 case_stop_with_call(void);
-static int	 case_set_link_info(void);
-static int	 case_icrq_refused(void);
-static int	 case_wan_error(void);
-static int	 case_unexpected(void);
-static int	 case_send_failure(void);
-static int	 case_clear_while_waiting(void);
-static int	 case_defaults(void);
+static void	 case_exchange(void);
+static void	 case_split_input(void);
+static void	 case_concat_input(void);
+static void	 case_bad_magic(void);
+static void	 case_short_length(void);
+static void	 case_long_length(void);
+static void	 case_lying_length(void);
+static void	 case_msg_type(void);
+static void	 case_reserved0(void);
+static void	 case_unknown_type(void);
+static void	 case_call_before_sccrq(void);
+static void	 case_second_sccrq(void);
+static void	 case_bad_version(void);
+static void	 case_echo(void);
+static void	 case_keepalive(void);
+static void	 case_keepalive_timeout(void);
+static void	 case_keepalive_off(void);
+static void	 case_start_timeout(void);
+static void	 case_second_call_busy(void);
+static void	 case_call_refused(void);
+static void	 case_call_id_exhausted(void);
+static void	 case_server_disconnect(void);
+static void	 case_disconnect_timeout(void);
+static void	 case_stop_with_call(void);
+static void	 case_set_link_info(void);
+static void	 case_icrq_refused(void);
+static void	 case_wan_error(void);
+static void	 case_unexpected(void);
+static void	 case_send_failure(void);
+static void	 case_clear_while_waiting(void);
+static void	 case_defaults(void);
 
-static const struct {
-	const char	*name;
-	int		(*fn)(void);
-} cases[] = {
+static const struct test_case cases[] = {
 	{ "exchange",		case_exchange },
 	{ "split-input",	case_split_input },
 	{ "concat-input",	case_concat_input },
@@ -132,21 +129,8 @@ static const struct {
 int
 main(int argc, char *argv[])
 {
-	size_t	i;
-
-	log_init(1, 0);
-	log_setverbose(1);
-	if (argc != 2) {
-		fprintf(stderr, "usage: pptp_ctrl_test case\n");
-		return (2);
-	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].fn();
-			return (test_done(argv[1]));
-		}
-	fprintf(stderr, "no case %s\n", argv[1]);
-	return (2);
+	return (test_main("pptp_ctrl_test", cases, TEST_NCASES(cases), argc,
+	    argv, 1));
 }
 
 static void
@@ -390,7 +374,7 @@ out_is(const struct buf *e)
 	return (ok);
 }
 
-static int
+static void
 case_exchange(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -467,7 +451,6 @@ case_exchange(void)
 	CHECK(feed(c, &m, 0) == -1);
 	CHECK(h.out.len == 0);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
 /*
@@ -521,7 +504,7 @@ expected_script(struct buf *e)
 	put_hex(e, "00 10 00 01 1a 2b 3c 4d 00 04 00 00 01 00 00 00");
 }
 
-static int
+static void
 case_split_input(void)
 {
 	struct buf	e, sent;
@@ -532,10 +515,9 @@ case_split_input(void)
 		CHECK(run_script(chunk, &sent) == -1);
 		CHECK(sent.len == e.len && memcmp(sent.d, e.d, e.len) == 0);
 	}
-	return (0);
 }
 
-static int
+static void
 case_concat_input(void)
 {
 	struct buf	e, sent;
@@ -543,10 +525,9 @@ case_concat_input(void)
 	expected_script(&e);
 	CHECK(run_script(0, &sent) == -1);
 	CHECK(sent.len == e.len && memcmp(sent.d, e.d, e.len) == 0);
-	return (0);
 }
 
-static int
+static void
 case_bad_magic(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -571,10 +552,9 @@ case_bad_magic(void)
 	CHECK(h.out.len == 0);
 	CHECK(h.clears == 1);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_short_length(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -585,10 +565,9 @@ case_short_length(void)
 	CHECK(h.out.len == 0);
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_long_length(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -608,10 +587,9 @@ case_long_length(void)
 	CHECK(feed(c, &m, 0) == -1);
 	CHECK(h.out.len == 0);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_lying_length(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -634,10 +612,9 @@ case_lying_length(void)
 	CHECK(h.out.len == 0);
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_msg_type(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -648,10 +625,9 @@ case_msg_type(void)
 	CHECK(feed(c, &m, 0) == -1);
 	CHECK(h.out.len == 0);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_reserved0(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -661,10 +637,9 @@ case_reserved0(void)
 	CHECK(feed(c, &m, 0) == -1);
 	CHECK(h.out.len == 0);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_unknown_type(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -689,10 +664,9 @@ case_unknown_type(void)
 	CHECK(h.clears == 1);
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_call_before_sccrq(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -715,10 +689,9 @@ case_call_before_sccrq(void)
 	CHECK(feed(c, &m, 0) == -1);
 	CHECK(h.out.len == 0);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_second_sccrq(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -730,10 +703,9 @@ case_second_sccrq(void)
 	CHECK(out_is(&e));
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_bad_version(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -750,10 +722,9 @@ case_bad_version(void)
 	CHECK(out_is(&e));
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_echo(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -766,11 +737,10 @@ case_echo(void)
 	CHECK(out_is(&e));
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_ESTABLISHED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
 /* Idle -> Echo-Request; a reply or any message restarts the clock. */
-static int
+static void
 case_keepalive(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -817,10 +787,9 @@ case_keepalive(void)
 	CHECK(out_is(&e));
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_ESTABLISHED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_keepalive_timeout(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -848,11 +817,10 @@ case_keepalive_timeout(void)
 	CHECK(h.out.len == 0);
 	CHECK(pptp_ctrl_deadline(c) == PPTP_CTRL_NO_DEADLINE);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
 /* echo_interval 0: no keepalive; and nothing revives a closed one. */
-static int
+static void
 case_keepalive_off(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -882,10 +850,9 @@ case_keepalive_off(void)
 	CHECK(h.out.len == 0);
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_start_timeout(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -910,10 +877,9 @@ case_start_timeout(void)
 	CHECK(feed(c, &m, 200) == 0);
 	CHECK(pptp_ctrl_deadline(c) == 200 + conf.echo_interval);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_second_call_busy(void)
 {
 	struct pptp_ctrl	*c = with_call();
@@ -929,10 +895,9 @@ case_second_call_busy(void)
 	CHECK(pptp_ctrl_call(c)->peer_call_id == 0x4000);
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_ESTABLISHED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_call_refused(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -965,10 +930,9 @@ case_call_refused(void)
 	CHECK(pptp_ctrl_call_state(c) == PPTP_CALL_WAIT_REPLY);
 	CHECK(h.last_call.call_id == 0x13);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_call_id_exhausted(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -983,11 +947,10 @@ case_call_id_exhausted(void)
 	CHECK(h.requests == 0);
 	CHECK(pptp_ctrl_call_state(c) == PPTP_CALL_NONE);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
 /* CDN (wire_examples 1.8 exactly), then StopCCRQ, then the reply. */
-static int
+static void
 case_server_disconnect(void)
 {
 	struct pptp_ctrl	*c = with_call();
@@ -1026,10 +989,9 @@ case_server_disconnect(void)
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	CHECK(h.clears == 0);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_disconnect_timeout(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -1062,10 +1024,9 @@ case_disconnect_timeout(void)
 	CHECK(pptp_ctrl_call_disconnect(c, PPTP_CDN_ADMIN_SHUTDOWN, 0) == -1);
 	CHECK(h.out.len == 0);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_stop_with_call(void)
 {
 	struct pptp_ctrl	*c = with_call();
@@ -1078,10 +1039,9 @@ case_stop_with_call(void)
 	CHECK(h.clears == 1 && h.cleared_id == 0x11);
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_set_link_info(void)
 {
 	struct pptp_ctrl	*c = with_call();
@@ -1103,10 +1063,9 @@ case_set_link_info(void)
 	CHECK(h.out.len == 0);
 	CHECK(pptp_ctrl_call_state(c) == PPTP_CALL_ESTABLISHED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_icrq_refused(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -1123,10 +1082,9 @@ case_icrq_refused(void)
 	CHECK(h.requests == 0);
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_ESTABLISHED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_wan_error(void)
 {
 	struct pptp_ctrl	*c = with_call();
@@ -1140,11 +1098,10 @@ case_wan_error(void)
 	CHECK(h.out.len == 0);
 	CHECK(pptp_ctrl_call_state(c) == PPTP_CALL_ESTABLISHED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
 /* What only a PAC sends is logged and ignored, as pptpd does. */
-static int
+static void
 case_unexpected(void)
 {
 	struct pptp_ctrl	*c = with_call();
@@ -1167,10 +1124,9 @@ case_unexpected(void)
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_ESTABLISHED);
 	CHECK(pptp_ctrl_call_state(c) == PPTP_CALL_ESTABLISHED);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_send_failure(void)
 {
 	struct pptp_ctrl	*c = with_call();
@@ -1182,11 +1138,10 @@ case_send_failure(void)
 	CHECK(pptp_ctrl_state(c) == PPTP_CTRL_CLOSED);
 	CHECK(h.clears == 1);
 	pptp_ctrl_free(c);
-	return (0);
 }
 
 /* The peer gives up while we set the call up. */
-static int
+static void
 case_clear_while_waiting(void)
 {
 	struct pptp_ctrl	*c = established();
@@ -1217,10 +1172,9 @@ case_clear_while_waiting(void)
 	put_hex(&e, "00 10 00 01 1a 2b 3c 4d 00 03 00 00 01 00 00 00");
 	CHECK(out_is(&e));
 	pptp_ctrl_free(c);
-	return (0);
 }
 
-static int
+static void
 case_defaults(void)
 {
 	struct pptp_ctrl_conf	 conf;
@@ -1238,5 +1192,4 @@ case_defaults(void)
 	CHECK(out_is(&e));
 	CHECK(pptp_ctrl_deadline(c) == 60000);
 	pptp_ctrl_free(c);
-	return (0);
 }

@@ -61,40 +61,37 @@ static void	 conf_init(struct pptp_gre_conf *);
 static uint64_t	 drops(const struct pptp_gre_stats *);
 static int	 malformed(const struct pkt *, const uint64_t *);
 
-static int	 case_in_order(void);
-static int	 case_first_seq(void);
-static int	 case_reorder(void);
-static int	 case_reorder_timeout(void);
-static int	 case_reorder_jump(void);
-static int	 case_loss(void);
-static int	 case_duplicate(void);
-static int	 case_old(void);
-static int	 case_wrap(void);
-static int	 case_ack_only_in(void);
-static int	 case_window(void);
-static int	 case_output_layout(void);
-static int	 case_ack_only_out(void);
-static int	 case_ack_half_window(void);
-static int	 case_reply_carries_ack(void);
-static int	 case_late_echo(void);
-static int	 case_oversize(void);
-static int	 case_counters(void);
-static int	 case_output_errors(void);
-static int	 case_no_ip_header(void);
-static int	 case_short_ip(void);
-static int	 case_ihl_lying(void);
-static int	 case_ip_total_length(void);
-static int	 case_bad_version(void);
-static int	 case_bad_protocol(void);
-static int	 case_bad_flags(void);
-static int	 case_key_length(void);
-static int	 case_wrong_call_id(void);
-static int	 case_truncated_header(void);
+static void	 case_in_order(void);
+static void	 case_first_seq(void);
+static void	 case_reorder(void);
+static void	 case_reorder_timeout(void);
+static void	 case_reorder_jump(void);
+static void	 case_loss(void);
+static void	 case_duplicate(void);
+static void	 case_old(void);
+static void	 case_wrap(void);
+static void	 case_ack_only_in(void);
+static void	 case_window(void);
+static void	 case_output_layout(void);
+static void	 case_ack_only_out(void);
+static void	 case_ack_half_window(void);
+static void	 case_reply_carries_ack(void);
+static void	 case_late_echo(void);
+static void	 case_oversize(void);
+static void	 case_counters(void);
+static void	 case_output_errors(void);
+static void	 case_no_ip_header(void);
+static void	 case_short_ip(void);
+static void	 case_ihl_lying(void);
+static void	 case_ip_total_length(void);
+static void	 case_bad_version(void);
+static void	 case_bad_protocol(void);
+static void	 case_bad_flags(void);
+static void	 case_key_length(void);
+static void	 case_wrong_call_id(void);
+static void	 case_truncated_header(void);
 
-static const struct {
-	const char	*name;
-	int		(*fn)(void);
-} cases[] = {
+static const struct test_case cases[] = {
 	{ "in-order",		case_in_order },
 	{ "first-seq",		case_first_seq },
 	{ "reorder",		case_reorder },
@@ -129,21 +126,8 @@ static const struct {
 int
 main(int argc, char *argv[])
 {
-	size_t	i;
-
-	log_init(1, 0);
-	log_setverbose(1);
-	if (argc != 2) {
-		fprintf(stderr, "usage: pptp_gre_test case\n");
-		return (2);
-	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].fn();
-			return (test_done(argv[1]));
-		}
-	fprintf(stderr, "no case %s\n", argv[1]);
-	return (2);
+	return (test_main("pptp_gre_test", cases, TEST_NCASES(cases), argc,
+	    argv, 1));
 }
 
 static void
@@ -344,7 +328,7 @@ malformed(const struct pkt *p, const uint64_t *counter)
 	return (ok);
 }
 
-static int
+static void
 case_in_order(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -363,11 +347,10 @@ case_in_order(void)
 	CHECK(pptp_gre_stats(g)->lost == 0);
 	CHECK(drops(pptp_gre_stats(g)) == 0);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* RFC clients start at 0, Linux at 1; anything goes first. */
-static int
+static void
 case_first_seq(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -388,10 +371,9 @@ case_first_seq(void)
 	CHECK(in_seq(g, 123457, 0) == 0);
 	CHECK(got_is(big, 2));
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_reorder(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -414,11 +396,10 @@ case_reorder(void)
 	CHECK(pptp_gre_stats(g)->lost == 0);
 	CHECK(drops(pptp_gre_stats(g)) == 0);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* A gap holds later packets reorder_timeout, then counts as loss. */
-static int
+static void
 case_reorder_timeout(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -447,11 +428,10 @@ case_reorder_timeout(void)
 	CHECK(in_seq(g, 4, 1200) == 0);
 	CHECK(got_is(after, 1));
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* Further ahead than the buffer could bridge: loss at once. */
-static int
+static void
 case_reorder_jump(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -482,10 +462,9 @@ case_reorder_jump(void)
 	CHECK(pptp_gre_stats(g)->drop_old == 1);
 	CHECK(pptp_gre_deadline(g) != PPTP_GRE_NO_DEADLINE);
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_loss(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -502,10 +481,9 @@ case_loss(void)
 	CHECK(pptp_gre_stats(g)->lost == 48);
 	CHECK(drops(pptp_gre_stats(g)) == 0);
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_duplicate(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -524,10 +502,9 @@ case_duplicate(void)
 	CHECK(pptp_gre_stats(g)->drop_duplicate == 2);
 	CHECK(drops(pptp_gre_stats(g)) == 2);
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_old(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -546,10 +523,9 @@ case_old(void)
 	CHECK(got_is(want, 3));
 	CHECK(pptp_gre_stats(g)->drop_old == 3);
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_wrap(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -586,11 +562,10 @@ case_wrap(void)
 	CHECK(got_is(jump, 2));
 	CHECK(pptp_gre_stats(g)->lost == 32);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* Ack-only packets: taken, nothing delivered, no ack owed back. */
-static int
+static void
 case_ack_only_in(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -624,14 +599,13 @@ case_ack_only_in(void)
 	CHECK(h.ngot == 1 && h.got[0] == 7);
 	CHECK(pptp_gre_stats(g)->bad_ack == 2);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /*
  * The peer's window is counted, never waited on: a peer that never
  * acks (Linux sends no ack-only packets) must not stall us.
  */
-static int
+static void
 case_window(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -662,11 +636,10 @@ case_window(void)
 	CHECK(pptp_gre_stats(g)->over_window == 3);
 	CHECK(h.nsent == 9);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* wire_examples section 2, first data packet with and without ack. */
-static int
+static void
 case_output_layout(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -721,11 +694,10 @@ case_output_layout(void)
 	CHECK(h.sentlen[0] == 39);
 	CHECK_MEM(h.sent[0], e.d, 39);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* No data going out: an ack-only packet after ack_delay. */
-static int
+static void
 case_ack_only_out(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -760,11 +732,10 @@ case_ack_only_out(void)
 	pptp_gre_tick(g, 6060);
 	CHECK(h.nsent == 2 && h.sent[1][11] == 6);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* Half our receive window unacked: ack at once. */
-static int
+static void
 case_ack_half_window(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -783,11 +754,10 @@ case_ack_half_window(void)
 	CHECK(in_seq(g, 4, 0) == 0);
 	CHECK(h.nsent == 1);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* A reply sent from the deliver callback acks the packet it answers. */
-static int
+static void
 case_reply_carries_ack(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -807,11 +777,10 @@ case_reply_carries_ack(void)
 	CHECK(h.nsent == 3);
 	CHECK(h.sent[1][15] == 10 && h.sent[2][15] == 11);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* LCP echoes pass whatever their number, as in Linux's pptp.c. */
-static int
+static void
 case_late_echo(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -843,11 +812,10 @@ case_late_echo(void)
 	CHECK(in(g, &p, 0) == -1);
 	CHECK(pptp_gre_stats(g)->drop_old == 2);
 	pptp_gre_free(g);
-	return (0);
 }
 
 /* Frames too large to hold pass in order but are not held. */
-static int
+static void
 case_oversize(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -873,10 +841,9 @@ case_oversize(void)
 	CHECK(pptp_gre_stats(g)->lost == 1);
 	CHECK(pptp_gre_stats(g)->ibytes == 2 * PPTP_GRE_PAYLOAD_MAX + 1 + 20);
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_counters(void)
 {
 	struct pptp_gre_conf		 conf;
@@ -900,10 +867,9 @@ case_counters(void)
 	CHECK(s->opackets == 3 && s->obytes == 108);
 	CHECK(h.sentlen[0] == 16 + 100 && h.sentlen[1] == 12 + 7);
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_output_errors(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -926,10 +892,9 @@ case_output_errors(void)
 	CHECK(h.sent[1][11] == 1);
 	CHECK(pptp_gre_stats(g)->opackets == 2);
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_no_ip_header(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -947,10 +912,9 @@ case_no_ip_header(void)
 	CHECK(in(g, &p, 0) == -1);
 	CHECK(pptp_gre_stats(g)->drop_gre == 1);
 	pptp_gre_free(g);
-	return (0);
 }
 
-static int
+static void
 case_short_ip(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -974,10 +938,9 @@ case_short_ip(void)
 	p.d[9] = 17;
 	setup(&conf);
 	CHECK(malformed(&p, &pptp_gre_stats(h.gre)->drop_ip));
-	return (0);
 }
 
-static int
+static void
 case_ihl_lying(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -1020,10 +983,9 @@ case_ihl_lying(void)
 		CHECK(h.ngot == 1 && h.got[0] == 3);
 		pptp_gre_free(h.gre);
 	}
-	return (0);
 }
 
-static int
+static void
 case_ip_total_length(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -1053,10 +1015,9 @@ case_ip_total_length(void)
 	CHECK(in(h.gre, &p, 0) == 0);
 	CHECK(h.ngot == 1);
 	pptp_gre_free(h.gre);
-	return (0);
 }
 
-static int
+static void
 case_bad_version(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -1070,10 +1031,9 @@ case_bad_version(void)
 	mkpkt(&p, 1, (F_DATA & ~0x0007) | 2, OUR_ID, 0, 0, 20);
 	setup(&conf);
 	CHECK(malformed(&p, &pptp_gre_stats(h.gre)->drop_gre));
-	return (0);
 }
 
-static int
+static void
 case_bad_protocol(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -1089,10 +1049,9 @@ case_bad_protocol(void)
 	p.d[20 + 3] = 0x00;			/* IPv4 in GRE */
 	setup(&conf);
 	CHECK(malformed(&p, &pptp_gre_stats(h.gre)->drop_gre));
-	return (0);
 }
 
-static int
+static void
 case_bad_flags(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -1114,10 +1073,9 @@ case_bad_flags(void)
 		setup(&conf);
 		CHECK(malformed(&p, &pptp_gre_stats(h.gre)->drop_gre));
 	}
-	return (0);
 }
 
-static int
+static void
 case_key_length(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -1146,10 +1104,9 @@ case_key_length(void)
 	mkpkt(&p, 1, F_DATA, OUR_ID, 0, 0, 0);
 	setup(&conf);
 	CHECK(malformed(&p, &pptp_gre_stats(h.gre)->drop_length));
-	return (0);
 }
 
-static int
+static void
 case_wrong_call_id(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -1162,10 +1119,9 @@ case_wrong_call_id(void)
 	mkpkt(&p, 1, F_ACK, OUR_ID + 1, 0, 0, 0);
 	setup(&conf);
 	CHECK(malformed(&p, &pptp_gre_stats(h.gre)->drop_call_id));
-	return (0);
 }
 
-static int
+static void
 case_truncated_header(void)
 {
 	struct pptp_gre_conf	 conf;
@@ -1182,5 +1138,4 @@ case_truncated_header(void)
 		setup(&conf);
 		CHECK(malformed(&p, &pptp_gre_stats(h.gre)->drop_gre));
 	}
-	return (0);
 }
