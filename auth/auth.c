@@ -8,6 +8,7 @@
 #include <sys/queue.h>
 #include <sys/resource.h>
 
+#include <errno.h>
 #include <event.h>
 #include <time.h>
 #include <stdlib.h>
@@ -30,6 +31,10 @@
  */
 #define AUTH_ATTEMPTS_MAX	10
 
+/* "@/" secrets one load may name, and how long the parent may take. */
+#define AUTH_FILES_MAX		256
+#define AUTH_FILES_TIMEOUT	10	/* seconds */
+
 /* One session's channel, and what auth issued on it. */
 struct auth_sess {
 	TAILQ_ENTRY(auth_sess)	 entry;
@@ -47,17 +52,51 @@ struct auth_sess {
 	int			 pending_set;
 };
 
+/* An "@/" file, one per line that names it: the loader consumes it. */
+struct auth_file_slot {
+	char			*path;
+	int			 fd;		/* -1: none, or handed out */
+	int			 error;		/* the parent's refusal */
+	int			 answered;
+	int			 used;		/* by the loader's opener */
+};
+
+/*
+ * A secrets load that waits for the parent to open its "@/" files.  The
+ * chrooted auth process cannot open them, the parent must not parse the
+ * secrets: auth lists the paths, the parent checks and opens each, and
+ * auth loads the file again with the descriptors it got.
+ */
+struct auth_load {
+	uint32_t		 gen;		/* peerid of its requests */
+	int			 fd;		/* the secrets file, -1: idle */
+	struct auth_secrets	 as;
+	struct auth_file_slot	 files[AUTH_FILES_MAX];
+	size_t			 nfiles;
+	size_t			 nanswers;
+	int			 toomany;	/* files[] overflowed */
+	struct event		 timeout;
+};
+
 /* All of the auth process's state. */
 static struct {
 	struct imsgev		 parent_iev;
 	struct secrets		*secrets;
+	int			 strip_domain;	/* enum auth_strip_domain */
 	struct auth_status	 status;
 	struct throttle		*throttle;
 	TAILQ_HEAD(, auth_sess)	 sessions;
+	struct auth_load	 load;
 } auth;
 
 static void	 auth_dispatch_parent(int, short, void *);
 static void	 auth_load_secrets(struct imsg *);
+static void	 auth_load_record(const char *, void *);
+static void	 auth_load_file(struct imsg *);
+static void	 auth_load_timeout(int, short, void *);
+static void	 auth_load_finish(void);
+static int	 auth_load_open(const char *, void *);
+static void	 auth_load_clear(void);
 static void	 auth_new_session(struct imsg *);
 static void	 auth_dispatch_session(int, short, void *);
 static void	 auth_session_free(struct auth_sess *);
@@ -84,6 +123,8 @@ auth_main(const char *user, const char *chroot_dir)
 		fatalx("cannot load OpenSSL's legacy provider (MD4, DES, RC4 "
 		    "are needed for MS-CHAP and MPPE)");
 	event_init();
+	auth.load.fd = -1;
+	evtimer_set(&auth.load.timeout, auth_load_timeout, NULL);
 	sandbox_demote(SANDBOX_AUTH, user, chroot_dir, "auth");
 
 	imsgev_init(&auth.parent_iev, PPPOXD_IMSG_FD, auth_dispatch_parent,
@@ -112,6 +153,9 @@ auth_dispatch_parent(int fd, short event, void *arg)
 		case IMSG_AUTH_SECRETS:
 			auth_load_secrets(&imsg);
 			break;
+		case IMSG_AUTH_FILE:
+			auth_load_file(&imsg);
+			break;
 		case IMSG_AUTH_SESSION:
 			auth_new_session(&imsg);
 			break;
@@ -134,37 +178,208 @@ auth_dispatch_parent(int fd, short event, void *arg)
 
 /*
  * A new secrets file replaces the old one only once it is parsed; lines
- * with errors are logged by the parser and skipped.
+ * with errors are logged by the parser and skipped.  If it names "@/"
+ * files, the parent is asked for them first.
  */
 static void
 auth_load_secrets(struct imsg *imsg)
 {
+	struct auth_load	*l = &auth.load;
+	struct auth_file_req	 req;
 	struct auth_secrets	 as;
-	struct secrets		*s;
-	uint32_t		 nerrors = 0;
+	struct timeval		 tv = { AUTH_FILES_TIMEOUT, 0 };
+	size_t			 i;
 	int			 fd;
 
 	if (imsg_get_data(imsg, &as, sizeof(as)) == -1 ||
 	    memchr(as.server_name, '\0', sizeof(as.server_name)) == NULL ||
 	    memchr(as.path, '\0', sizeof(as.path)) == NULL ||
+	    (as.strip_domain != AUTH_STRIP_DOMAIN_FALLBACK &&
+	    as.strip_domain != AUTH_STRIP_DOMAIN_NO &&
+	    as.strip_domain != AUTH_STRIP_DOMAIN_YES) ||
 	    (fd = imsg_get_fd(imsg)) == -1)
 		fatalx("bad %s", imsg_type_name(imsg->hdr.type));
-	/* "@/file" secrets need an opener outside the chroot; see secrets.h. */
-	s = secrets_load(fd, as.path, as.server_name, NULL, NULL, &nerrors);
-	close(fd);
+	if (l->fd != -1) {
+		log_info("%s: reloaded before its \"@/\" files arrived; "
+		    "loading the new one", l->as.path);
+		auth_load_clear();
+	}
+	/* Answers to an earlier load carry an older number: dropped. */
+	l->gen++;
+	l->fd = fd;
+	l->as = as;
+	if (secrets_atfiles(fd, as.server_name, auth_load_record, l) == -1 ||
+	    l->nfiles == 0) {
+		auth_load_finish();
+		return;
+	}
+	if (l->toomany)
+		log_warnx("%s: more than %d \"@/\" secrets; the lines after "
+		    "them are skipped", as.path, AUTH_FILES_MAX);
+	for (i = 0; i < l->nfiles; i++) {
+		memset(&req, 0, sizeof(req));
+		req.idx = i;
+		strlcpy(req.path, l->files[i].path, sizeof(req.path));
+		imsgev_compose(&auth.parent_iev, IMSG_AUTH_FILE_REQ, l->gen, -1,
+		    &req, sizeof(req));
+	}
+	log_debug("%s: asked the parent for %zu \"@/\" file(s)", as.path,
+	    l->nfiles);
+	evtimer_add(&l->timeout, &tv);
+}
+
+/* secrets_atfiles() callback: one slot per line naming a file. */
+static void
+auth_load_record(const char *path, void *arg)
+{
+	struct auth_load	*l = arg;
+	struct auth_file_slot	*f;
+
+	if (l->nfiles == AUTH_FILES_MAX) {
+		l->toomany = 1;
+		return;
+	}
+	/* A secrets word is shorter than AUTH_FILE_PATH_MAX. */
+	if (strlen(path) >= AUTH_FILE_PATH_MAX)
+		return;
+	f = &l->files[l->nfiles];
+	if ((f->path = strdup(path)) == NULL) {
+		log_warn("%s", path);
+		return;
+	}
+	f->fd = -1;
+	f->error = 0;
+	f->answered = f->used = 0;
+	l->nfiles++;
+}
+
+/* IMSG_AUTH_FILE: the parent opened one "@/" file, or refused to. */
+static void
+auth_load_file(struct imsg *imsg)
+{
+	struct auth_load	*l = &auth.load;
+	struct auth_file	 af;
+	struct auth_file_slot	*f;
+	int			 fd;
+
+	fd = imsg_get_fd(imsg);
+	if (imsg_get_data(imsg, &af, sizeof(af)) == -1 ||
+	    (fd == -1) == (af.error == 0))
+		fatalx("bad %s", imsg_type_name(imsg->hdr.type));
+	if (l->fd == -1 || imsg->hdr.peerid != l->gen) {
+		/* For a load a reload replaced. */
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	if (af.idx >= l->nfiles || l->files[af.idx].answered)
+		fatalx("%s for a file not asked for",
+		    imsg_type_name(imsg->hdr.type));
+	f = &l->files[af.idx];
+	f->answered = 1;
+	f->fd = fd;
+	f->error = af.error;
+	if (++l->nanswers == l->nfiles)
+		auth_load_finish();
+}
+
+static void
+auth_load_timeout(int fd, short event, void *arg)
+{
+	struct auth_load	*l = &auth.load;
+
+	(void)fd;
+	(void)event;
+	(void)arg;
+	log_warnx("%s: no answer for %zu \"@/\" file(s) within %d s; their "
+	    "lines are skipped", l->as.path, l->nfiles - l->nanswers,
+	    AUTH_FILES_TIMEOUT);
+	auth_load_finish();
+}
+
+/* Parse the secrets file from its start, with the files received. */
+static void
+auth_load_finish(void)
+{
+	struct auth_load	*l = &auth.load;
+	struct secrets		*s = NULL;
+	uint32_t		 nerrors = 0;
+
+	if (lseek(l->fd, 0, SEEK_SET) == -1)
+		log_warn("%s: lseek", l->as.path);
+	else
+		s = secrets_load(l->fd, l->as.path, l->as.server_name,
+		    auth_load_open, l, &nerrors);
 	if (s == NULL) {
 		log_warnx("%s: cannot load secrets; keeping the previous ones",
-		    as.path);
+		    l->as.path);
+		auth_load_clear();
 		return;
 	}
 	secrets_free(auth.secrets);
 	auth.secrets = s;
+	auth.strip_domain = l->as.strip_domain;
 	auth.status.entries = secrets_count(s);
 	auth.status.errors = nerrors;
-	log_info("%s: %u secret(s) loaded, %u line(s) skipped", as.path,
+	log_info("%s: %u secret(s) loaded, %u line(s) skipped", l->as.path,
 	    auth.status.entries, nerrors);
 	imsgev_compose(&auth.parent_iev, IMSG_AUTH_STATUS, 0, -1,
 	    &auth.status, sizeof(auth.status));
+	auth_load_clear();
+}
+
+/*
+ * The loader's opener: the descriptor the parent sent for the next line
+ * naming path.  The loader closes it, so each is handed out once.
+ */
+static int
+auth_load_open(const char *path, void *arg)
+{
+	struct auth_load	*l = arg;
+	struct auth_file_slot	*f;
+	size_t			 i;
+	int			 fd;
+
+	for (i = 0; i < l->nfiles; i++) {
+		f = &l->files[i];
+		if (f->used || strcmp(f->path, path) != 0)
+			continue;
+		f->used = 1;
+		if (!f->answered) {
+			errno = ETIMEDOUT;
+			return (-1);
+		}
+		if (f->fd == -1) {
+			errno = f->error;
+			return (-1);
+		}
+		fd = f->fd;
+		f->fd = -1;
+		return (fd);
+	}
+	/* Beyond AUTH_FILES_MAX, or the file changed since it was listed. */
+	errno = l->toomany ? EMFILE : EAGAIN;
+	return (-1);
+}
+
+/* Forget the load: its descriptors, paths and timer. */
+static void
+auth_load_clear(void)
+{
+	struct auth_load	*l = &auth.load;
+	size_t			 i;
+
+	evtimer_del(&l->timeout);
+	for (i = 0; i < l->nfiles; i++) {
+		if (l->files[i].fd != -1)
+			close(l->files[i].fd);
+		free(l->files[i].path);
+	}
+	if (l->fd != -1)
+		close(l->fd);
+	l->fd = -1;
+	l->nfiles = l->nanswers = 0;
+	l->toomany = 0;
 }
 
 static void
@@ -296,8 +511,8 @@ auth_request(struct auth_sess *a, struct imsg *imsg)
 		ok = 0;
 		reason = "too many attempts on one session";
 	} else {
-		ok = verify_request(auth.secrets, &req, a->challenge,
-		    a->chlen, &res, &v, &reason);
+		ok = verify_request(auth.secrets, auth.strip_domain, &req,
+		    a->challenge, a->chlen, &res, &v, &reason);
 		wait = throttle_check(auth.throttle, req.name, namelen,
 		    a->peer_addr, strlen(a->peer_addr), now);
 		if (ok && wait > 0) {

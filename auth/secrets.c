@@ -12,7 +12,8 @@
  * behave differently from the first load.  The loader therefore never
  * opens a path: it asks the caller's opener, and with no opener every
  * "@/" line is reported and skipped.  The caller decides where the
- * descriptors come from (the parent, after checking the path).
+ * descriptors come from (the parent, after checking the path), and
+ * secrets_atfiles() tells it beforehand which paths will be asked for.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -76,7 +77,19 @@ struct secrets_line {
 	int			 line;
 };
 
+/* A file in memory, taken apart one entry at a time. */
+struct secrets_reader {
+	uint8_t			*buf;
+	size_t			 len;
+	struct secrets_lexer	 lx;
+	struct secrets_line	 ln;
+	int			 more;		/* a word starts the next one */
+};
+
 static int	 secrets_cmp(const struct secret *, const struct secret *);
+static int	 secrets_reader_init(struct secrets_reader *, int);
+static int	 secrets_reader_next(struct secrets_reader *);
+static void	 secrets_reader_free(struct secrets_reader *);
 static uint8_t	*secrets_readall(int, size_t, size_t *);
 static void	 secrets_check_access(int, const char *);
 static int	 secrets_getc(struct secrets_lexer *);
@@ -87,6 +100,8 @@ static void	 secrets_addc(struct secrets_word *, int);
 static int	 secrets_getword(struct secrets_lexer *,
 		    struct secrets_word *);
 static int	 secrets_iswild(const struct secrets_word *);
+static int	 secrets_isatfile(const struct secrets_word *);
+static int	 secrets_for_server(const struct secrets_line *, const char *);
 static int	 secrets_word_ok(struct secrets *, int,
 		    const struct secrets_word *);
 static void	 secrets_line(struct secrets *, struct secrets_line *,
@@ -131,13 +146,8 @@ secrets_load(int fd, const char *path, const char *server,
     secrets_opener opener, void *opener_arg, uint32_t *nerrors)
 {
 	struct secrets		*s;
-	struct secrets_lexer	 lx;
-	struct secrets_line	 ln;
-	struct secrets_word	*w, *next;
-	uint8_t			*buf;
-	size_t			 len;
+	struct secrets_reader	 rd;
 	uint32_t		 errors = 0;
-	int			 more;
 
 	if (nerrors != NULL)
 		*nerrors = 0;
@@ -146,7 +156,7 @@ secrets_load(int fd, const char *path, const char *server,
 	if (server == NULL)
 		server = "";
 	secrets_check_access(fd, path);
-	if ((buf = secrets_readall(fd, SECRETS_FILE_MAX, &len)) == NULL) {
+	if (secrets_reader_init(&rd, fd) == -1) {
 		if (errno == EFBIG)
 			log_warnx("%s: larger than %d bytes", path,
 			    SECRETS_FILE_MAX);
@@ -154,13 +164,9 @@ secrets_load(int fd, const char *path, const char *server,
 			log_warn("%s", path);
 		return (NULL);
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (ln.words = calloc(SECRETS_LINE_WORDS + 1,
-	    sizeof(*ln.words))) == NULL) {
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_warn("%s", path);
-		free(s);
-		explicit_bzero(buf, len);
-		free(buf);
+		secrets_reader_free(&rd);
 		return (NULL);
 	}
 	RB_INIT(&s->tree);
@@ -169,49 +175,50 @@ secrets_load(int fd, const char *path, const char *server,
 	s->opener = opener;
 	s->opener_arg = opener_arg;
 
-	lx.buf = buf;
-	lx.len = len;
-	lx.pos = 0;
-	lx.line = 1;
+	while (secrets_reader_next(&rd))
+		secrets_line(s, &rd.ln, &errors);
 
-	/*
-	 * As in scan_authfile(), an entry is a word at the start of a line
-	 * and the words after it up to the next such word; the first word
-	 * of the file starts a line whatever precedes it.  The extra slot
-	 * at the end of words[] holds the word that starts the next line.
-	 */
-	next = &ln.words[SECRETS_LINE_WORDS];
-	more = secrets_getword(&lx, next);
-	while (more) {
-		ln.words[0] = *next;
-		ln.nwords = 1;
-		ln.line = ln.words[0].line;
-		for (;;) {
-			w = ln.nwords < SECRETS_LINE_WORDS ?
-			    &ln.words[ln.nwords] : next;
-			if ((more = secrets_getword(&lx, w)) == 0)
-				break;
-			if (w->newline) {
-				if (w != next)
-					*next = *w;
-				break;
-			}
-			/* Past the array a word still counts, unstored. */
-			ln.nwords++;
-		}
-		secrets_line(s, &ln, &errors);
-	}
-
-	explicit_bzero(ln.words, (SECRETS_LINE_WORDS + 1) * sizeof(*ln.words));
-	free(ln.words);
-	explicit_bzero(buf, len);
-	free(buf);
+	secrets_reader_free(&rd);
 	s->path = s->server = NULL;
 	s->opener = NULL;
 	s->opener_arg = NULL;
 	if (nerrors != NULL)
 		*nerrors = errors;
 	return (s);
+}
+
+/*
+ * Call cb, in file order, with the path of every "@/" secret that
+ * secrets_load() would ask its opener for, once per line, logging
+ * nothing: for a caller that must fetch those files before it loads the
+ * file (again from its start), which then reports the file's errors
+ * once.  Returns -1 with errno set if fd cannot be read.
+ */
+int
+secrets_atfiles(int fd, const char *server,
+    void (*cb)(const char *, void *), void *arg)
+{
+	struct secrets_reader	 rd;
+	struct secrets_line	*ln = &rd.ln;
+	int			 i, n;
+
+	if (server == NULL)
+		server = "";
+	if (secrets_reader_init(&rd, fd) == -1)
+		return (-1);
+	while (secrets_reader_next(&rd)) {
+		/* The checks secrets_line() makes before the secret. */
+		n = ln->nwords < SECRETS_LINE_WORDS ? ln->nwords :
+		    SECRETS_LINE_WORDS;
+		for (i = 0; i < n; i++)
+			if (ln->words[i].flags != 0)
+				break;
+		if (i == n && n >= 3 && secrets_for_server(ln, server) &&
+		    secrets_isatfile(&ln->words[2]))
+			cb(ln->words[2].buf + 1, arg);
+	}
+	secrets_reader_free(&rd);
+	return (0);
 }
 
 void
@@ -296,6 +303,73 @@ secrets_strip_domain(const char *name, size_t len, size_t *outlen)
 		}
 	*outlen = len;
 	return (name);
+}
+
+/* Read fd to its end; -1 with errno set if it cannot be. */
+static int
+secrets_reader_init(struct secrets_reader *rd, int fd)
+{
+	memset(rd, 0, sizeof(*rd));
+	if ((rd->buf = secrets_readall(fd, SECRETS_FILE_MAX, &rd->len))
+	    == NULL)
+		return (-1);
+	if ((rd->ln.words = calloc(SECRETS_LINE_WORDS + 1,
+	    sizeof(*rd->ln.words))) == NULL) {
+		explicit_bzero(rd->buf, rd->len);
+		free(rd->buf);
+		return (-1);
+	}
+	rd->lx.buf = rd->buf;
+	rd->lx.len = rd->len;
+	rd->lx.line = 1;
+	rd->more = secrets_getword(&rd->lx,
+	    &rd->ln.words[SECRETS_LINE_WORDS]);
+	return (0);
+}
+
+/*
+ * The next entry into rd->ln; 0 at the end of the file.  As in
+ * scan_authfile(), an entry is a word at the start of a line and the
+ * words after it up to the next such word; the first word of the file
+ * starts a line whatever precedes it.  The extra slot at the end of
+ * words[] holds the word that starts the next line.
+ */
+static int
+secrets_reader_next(struct secrets_reader *rd)
+{
+	struct secrets_line	*ln = &rd->ln;
+	struct secrets_word	*w, *next = &ln->words[SECRETS_LINE_WORDS];
+
+	if (!rd->more)
+		return (0);
+	ln->words[0] = *next;
+	ln->nwords = 1;
+	ln->line = ln->words[0].line;
+	for (;;) {
+		w = ln->nwords < SECRETS_LINE_WORDS ? &ln->words[ln->nwords] :
+		    next;
+		if ((rd->more = secrets_getword(&rd->lx, w)) == 0)
+			break;
+		if (w->newline) {
+			if (w != next)
+				*next = *w;
+			break;
+		}
+		/* Past the array a word still counts, unstored. */
+		ln->nwords++;
+	}
+	return (1);
+}
+
+static void
+secrets_reader_free(struct secrets_reader *rd)
+{
+	explicit_bzero(rd->ln.words,
+	    (SECRETS_LINE_WORDS + 1) * sizeof(*rd->ln.words));
+	free(rd->ln.words);
+	explicit_bzero(rd->buf, rd->len);
+	free(rd->buf);
+	explicit_bzero(rd, sizeof(*rd));
 }
 
 /*
@@ -558,6 +632,20 @@ secrets_iswild(const struct secrets_word *w)
 	return (w->len == 1 && w->buf[0] == '*');
 }
 
+static int
+secrets_isatfile(const struct secrets_word *w)
+{
+	return (w->len >= 2 && w->buf[0] == '@' && w->buf[1] == '/');
+}
+
+/* Is the entry's server "*" or ours? */
+static int
+secrets_for_server(const struct secrets_line *ln, const char *server)
+{
+	return (secrets_iswild(&ln->words[1]) ||
+	    strcmp(ln->words[1].buf, server) == 0);
+}
+
 /* Report a word we refuse; returns 0 if the word is usable. */
 static int
 secrets_word_ok(struct secrets *s, int line, const struct secrets_word *w)
@@ -600,11 +688,10 @@ secrets_line(struct secrets *s, struct secrets_line *ln, uint32_t *errors)
 	secret = &ln->words[2];
 
 	/* An entry for another server is not ours to judge further. */
-	if (!secrets_iswild(server)) {
-		if (strcmp(server->buf, s->server) != 0)
-			return;
+	if (!secrets_for_server(ln, s->server))
+		return;
+	if (!secrets_iswild(server))
 		score |= SECRETS_NONWILD_SERVER;
-	}
 	if (!secrets_iswild(client))
 		score |= SECRETS_NONWILD_CLIENT;
 
@@ -619,8 +706,7 @@ secrets_line(struct secrets *s, struct secrets_line *ln, uint32_t *errors)
 	e->s_score = score;
 	e->s_lineno = ln->line;
 
-	if (secret->len >= 2 && secret->buf[0] == '@' &&
-	    secret->buf[1] == '/') {
+	if (secrets_isatfile(secret)) {
 		if (secrets_atfile(s, ln->line, secret->buf + 1, e) == -1)
 			goto bad;
 	} else {

@@ -20,7 +20,8 @@
  *  - secret: a word starting with "@/" names a file whose first word is
  *    the secret (pppd reads only absolute "@/" paths; any other word,
  *    "@x" included, is the secret itself).  Such files are opened
- *    through a caller-supplied opener, see secrets_load().
+ *    through a caller-supplied opener, see secrets_load();
+ *    secrets_atfiles() lists them beforehand.
  *  - addresses, evaluated in order as pppd's set_allowed_addrs() does:
  *    a.b.c.d (one host), a.b.c.d/n (a subnet), !a.b.c.d[/n] (not that
  *    one), "*" (any address; later words ignored), "-" (nothing more;
@@ -100,6 +101,8 @@ typedef int (*secrets_opener)(const char *, void *);
 /* secrets.c */
 struct secrets		*secrets_load(int, const char *, const char *,
 			    secrets_opener, void *, uint32_t *);
+int			 secrets_atfiles(int, const char *,
+			    void (*)(const char *, void *), void *);
 void			 secrets_free(struct secrets *);
 uint32_t		 secrets_count(const struct secrets *);
 const struct secret	*secrets_lookup(const struct secrets *, const char *,

@@ -14,8 +14,6 @@
 #include "chap.h"
 #include "verify.h"
 
-static const struct secret *verify_lookup(const struct secrets *,
-		    const char *, size_t);
 static int	 verify_pap(const struct secret *,
 		    const struct auth_request *);
 
@@ -36,19 +34,31 @@ verify_method_name(int method)
 }
 
 /*
- * The name as sent first, as pppd looks it up; Windows sends DOMAIN\user,
- * so a name with a domain that has no entry of its own is then looked up
- * without it, as pppd's chapms-strip-domain does (known_pitfalls A1).
+ * The entry for a user name under a DOMAIN\user policy (enum
+ * auth_strip_domain): Windows sends DOMAIN\user (known_pitfalls A1).
+ * With the fallback a "*" client entry is the last resort, after the
+ * name without its domain: a catch-all must not hide a user's own line.
  */
-static const struct secret *
-verify_lookup(const struct secrets *sec, const char *name, size_t namelen)
+const struct secret *
+verify_lookup(const struct secrets *sec, const char *name, size_t namelen,
+    int strip_domain)
 {
 	const struct secret	*s;
 
-	if ((s = secrets_lookup(sec, name, namelen, 0)) != NULL)
-		return (s);
-	return (secrets_lookup(sec, name, namelen,
-	    SECRETS_LOOKUP_STRIP_DOMAIN));
+	switch (strip_domain) {
+	case AUTH_STRIP_DOMAIN_NO:
+		return (secrets_lookup(sec, name, namelen, 0));
+	case AUTH_STRIP_DOMAIN_YES:
+		return (secrets_lookup(sec, name, namelen,
+		    SECRETS_LOOKUP_STRIP_DOMAIN));
+	case AUTH_STRIP_DOMAIN_FALLBACK:
+	default:
+		s = secrets_lookup(sec, name, namelen, 0);
+		if (s != NULL && strcmp(s->s_client, "*") != 0)
+			return (s);
+		return (secrets_lookup(sec, name, namelen,
+		    SECRETS_LOOKUP_STRIP_DOMAIN));
+	}
 }
 
 static int
@@ -60,14 +70,15 @@ verify_pap(const struct secret *s, const struct auth_request *req)
 }
 
 /*
- * Check req against the secrets and the challenge auth issued.  Fills
- * res (message, 128-bit MPPE start keys) and v (user, address).
- * Returns 1 if the login is good, 0 if not, with *reason saying why.
+ * Check req against the secrets, looked up under the strip_domain
+ * policy, and the challenge auth issued.  Fills res (message, 128-bit
+ * MPPE start keys) and v (user, address).  Returns 1 if the login is
+ * good, 0 if not, with *reason saying why.
  */
 int
-verify_request(const struct secrets *sec, const struct auth_request *req,
-    const uint8_t *challenge, size_t chlen, struct auth_result *res,
-    struct auth_verdict *v, const char **reason)
+verify_request(const struct secrets *sec, int strip_domain,
+    const struct auth_request *req, const uint8_t *challenge, size_t chlen,
+    struct auth_result *res, struct auth_verdict *v, const char **reason)
 {
 	const struct secret	*s;
 	struct mppe_keys	 keys;
@@ -78,8 +89,8 @@ verify_request(const struct secrets *sec, const struct auth_request *req,
 
 	namelen = strnlen(req->name, sizeof(req->name));
 	*reason = "wrong password";
-	if (sec == NULL || (s = verify_lookup(sec, req->name, namelen))
-	    == NULL) {
+	if (sec == NULL || (s = verify_lookup(sec, req->name, namelen,
+	    strip_domain)) == NULL) {
 		*reason = "unknown user";
 		return (0);
 	}

@@ -9,7 +9,9 @@
 
 /* verify.c */
 const char	*verify_method_name(int);
-int		 verify_request(const struct secrets *,
+const struct secret *verify_lookup(const struct secrets *, const char *,
+		    size_t, int);
+int		 verify_request(const struct secrets *, int,
 		    const struct auth_request *, const uint8_t *, size_t,
 		    struct auth_result *, struct auth_verdict *,
 		    const char **);

@@ -51,9 +51,13 @@ enum imsg_type {
 	IMSG_AUTH_STATUS_REQ,
 	IMSG_AUTH_SESSION,		/* fd: a session's channel to auth;
 					   struct auth_session */
+	IMSG_AUTH_FILE,			/* fd, or none and an error: an "@/"
+					   file; struct auth_file */
 	/* auth -> parent */
 	IMSG_AUTH_STATUS,		/* struct auth_status */
 	IMSG_AUTH_VERDICT,		/* struct auth_verdict */
+	IMSG_AUTH_FILE_REQ,		/* open this "@/" secret file, please;
+					   struct auth_file_req */
 
 	/*
 	 * session <-> auth, over the session's own channel, which the
@@ -124,10 +128,35 @@ struct ctl_result {
 	char		 msg[CTL_MSG_MAX];
 };
 
+/* Which secrets entry a DOMAIN\user name matches (known_pitfalls A1). */
+enum auth_strip_domain {
+	AUTH_STRIP_DOMAIN_FALLBACK,	/* as sent, else without the domain */
+	AUTH_STRIP_DOMAIN_NO,		/* as sent (pppd's default) */
+	AUTH_STRIP_DOMAIN_YES,		/* without it (chapms-strip-domain) */
+};
+
 /* IMSG_AUTH_SECRETS */
 struct auth_secrets {
 	char		 server_name[64];	/* second column to match */
 	char		 path[256];		/* for messages only */
+	int		 strip_domain;		/* enum auth_strip_domain */
+};
+
+/*
+ * IMSG_AUTH_FILE_REQ and IMSG_AUTH_FILE: peerid is the number of the
+ * secrets load that asks, so that answers to a load a reload replaced
+ * are recognised; idx is the request's place in that load.
+ */
+#define AUTH_FILE_PATH_MAX	1024	/* a chap-secrets word, with NUL */
+
+struct auth_file_req {
+	uint32_t	 idx;
+	char		 path[AUTH_FILE_PATH_MAX];
+};
+
+struct auth_file {
+	uint32_t	 idx;
+	int		 error;		/* errno if refused (no fd), else 0 */
 };
 
 /* IMSG_AUTH_STATUS */

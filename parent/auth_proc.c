@@ -1,15 +1,19 @@
 /*
  * auth_proc.c: the parent's side of the auth process: starting it, handing
- * it the secrets file, and restarting it if it dies, so that one crash
- * costs at most the logins in progress.
+ * it the secrets file and the "@/" files the secrets name, and restarting
+ * it if it dies, so that one crash costs at most the logins in progress.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +28,10 @@
 #define AUTH_RESTART_WINDOW	60
 
 static void	 parent_dispatch_auth(int, short, void *);
+static void	 auth_proc_file(uint32_t, const struct auth_file_req *);
+static int	 auth_proc_file_open(const char *);
+static int	 auth_proc_file_refuse(const char *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 static void	 auth_proc_lost(void);
 
 void
@@ -62,6 +70,7 @@ auth_proc_send_secrets(void)
 	memset(&as, 0, sizeof(as));
 	strlcpy(as.server_name, conf->name, sizeof(as.server_name));
 	strlcpy(as.path, conf->secrets, sizeof(as.path));
+	as.strip_domain = conf->strip_domain;
 	return (imsgev_compose(&parent->auth_iev, IMSG_AUTH_SECRETS, 0, fd,
 	    &as, sizeof(as)));
 }
@@ -108,6 +117,16 @@ parent_dispatch_auth(int fd, short event, void *arg)
 			if (imsg.hdr.peerid != 0)
 				control_auth_status(imsg.hdr.peerid);
 			break;
+		case IMSG_AUTH_FILE_REQ: {
+			struct auth_file_req	 req;
+
+			if (imsg_get_data(&imsg, &req, sizeof(req)) == -1 ||
+			    memchr(req.path, '\0', sizeof(req.path)) == NULL)
+				fatalx("auth: bad %s",
+				    imsg_type_name(imsg.hdr.type));
+			auth_proc_file(imsg.hdr.peerid, &req);
+			break;
+		}
 		default:
 			/* auth is ours, more trusted than the network */
 			fatalx("auth: unexpected message %s",
@@ -118,6 +137,106 @@ parent_dispatch_auth(int fd, short event, void *arg)
 	if (r == -1)
 		fatalx("auth: protocol error on the channel");
 	imsgev_add(iev);
+}
+
+/*
+ * IMSG_AUTH_FILE_REQ: open an "@/" secret file for auth, which cannot.
+ * peerid and idx go back as they came, so auth can match the answer.
+ */
+static void
+auth_proc_file(uint32_t peerid, const struct auth_file_req *req)
+{
+	struct auth_file	 af;
+	int			 fd;
+
+	memset(&af, 0, sizeof(af));
+	af.idx = req->idx;
+	if ((fd = auth_proc_file_open(req->path)) == -1)
+		af.error = errno;
+	imsgev_compose(&parent->auth_iev, IMSG_AUTH_FILE, peerid, fd, &af,
+	    sizeof(af));
+}
+
+/*
+ * We are root and auth asks: only regular files in the secrets file's
+ * directory or below, so that a taken-over auth process cannot have us
+ * open /etc/shadow or a device.  The path is checked before anything is
+ * opened, and where the descriptor really leads once it is (a directory
+ * on the way may be a symbolic link).  We open; we never read.
+ * Returns the descriptor, or -1 with errno set and the reason logged.
+ */
+static int
+auth_proc_file_open(const char *path)
+{
+	char		 dir[PATH_MAX], real[PATH_MAX], got[PATH_MAX];
+	char		 fdpath[64];
+	const char	*c;
+	struct stat	 st;
+	size_t		 dirlen, len;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	/* The secrets path is absolute (parse.c): "" for "/". */
+	strlcpy(dir, parent->conf->secrets, sizeof(dir));
+	dirlen = strrchr(dir, '/') - dir;
+	dir[dirlen] = '\0';
+
+	if (path[0] != '/')
+		return (auth_proc_file_refuse(path, EPERM,
+		    "not an absolute path"));
+	for (c = path; c != NULL; c = strchr(c + 1, '/'))
+		if (strncmp(c, "/..", 3) == 0 && (c[3] == '/' || c[3] == '\0'))
+			return (auth_proc_file_refuse(path, EPERM,
+			    "a \"..\" component"));
+	if (strncmp(path, dir, dirlen) != 0 || path[dirlen] != '/' ||
+	    path[dirlen + 1] == '\0')
+		return (auth_proc_file_refuse(path, EPERM, "not in %s or "
+		    "below it, beside the secrets file", dirlen > 0 ? dir :
+		    "/"));
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK))
+	    == -1) {
+		saved = errno;
+		return (auth_proc_file_refuse(path, saved, "%s",
+		    saved == ELOOP ? "a symbolic link" : strerror(saved)));
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return (auth_proc_file_refuse(path, EPERM,
+		    "not a regular file"));
+	}
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	if (realpath(dir[0] != '\0' ? dir : "/", real) == NULL ||
+	    (n = readlink(fdpath, got, sizeof(got) - 1)) == -1) {
+		saved = errno;
+		close(fd);
+		return (auth_proc_file_refuse(path, saved, "%s",
+		    strerror(saved)));
+	}
+	got[n] = '\0';
+	len = strlen(real);
+	if (strcmp(real, "/") != 0 && (strncmp(got, real, len) != 0 ||
+	    got[len] != '/')) {
+		close(fd);
+		return (auth_proc_file_refuse(path, EPERM, "it leads to %s, "
+		    "outside %s", got, real));
+	}
+	return (fd);
+}
+
+/* Log why path is refused; -1 with errno set to error. */
+static int
+auth_proc_file_refuse(const char *path, int error, const char *fmt, ...)
+{
+	char	why[PATH_MAX * 2 + 64];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	log_warnx("auth: secret file %s refused: %s", path, why);
+	errno = error;
+	return (-1);
 }
 
 /*

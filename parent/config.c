@@ -56,6 +56,7 @@ config_new(void)
 		    sizeof(conf->name))
 			conf->name[0] = '\0';
 	}
+	conf->strip_domain = AUTH_STRIP_DOMAIN_FALLBACK;
 	conf->max_sessions = CONF_MAX_SESSIONS;
 	conf->ctrl_timeout = CONF_CTRL_TIMEOUT;
 	TAILQ_INIT(&conf->pools);
@@ -165,6 +166,21 @@ config_auth_name(enum conf_auth auth)
 		return ("mschap");
 	case CONF_AUTH_MSCHAPV2:
 		return ("mschap-v2");
+	}
+	return ("unknown");
+}
+
+/* The word of strip-domain for an enum auth_strip_domain value. */
+const char *
+config_strip_domain_name(int strip)
+{
+	switch (strip) {
+	case AUTH_STRIP_DOMAIN_FALLBACK:
+		return ("fallback");
+	case AUTH_STRIP_DOMAIN_NO:
+		return ("no");
+	case AUTH_STRIP_DOMAIN_YES:
+		return ("yes");
 	}
 	return ("unknown");
 }
@@ -364,6 +380,8 @@ config_print(FILE *fp, const struct config *conf)
 	fprintf(fp, "secrets \"%s\"\n", conf->secrets);
 	fprintf(fp, "socket \"%s\"\n", conf->socket);
 	fprintf(fp, "name \"%s\"\n", conf->name);
+	fprintf(fp, "strip-domain %s\n",
+	    config_strip_domain_name(conf->strip_domain));
 	fprintf(fp, "log %s\n", conf->verbose ? "verbose" : "normal");
 	fprintf(fp, "max-sessions %d\n", conf->max_sessions);
 	fprintf(fp, "control-timeout %d\n", conf->ctrl_timeout);

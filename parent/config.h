@@ -109,6 +109,7 @@ struct config {
 	char			 secrets[PATH_MAX];
 	char			 socket[PATH_MAX];
 	char			 name[64];	/* our name in chap-secrets */
+	int			 strip_domain;	/* enum auth_strip_domain */
 	int			 verbose;	/* from "log verbose" */
 	int			 max_sessions;
 	int			 ctrl_timeout;	/* first-message timeout, s */
@@ -132,5 +133,6 @@ struct pool_conf *config_pool(const struct config *, const char *);
 struct ppp_conf	*config_ppp(const struct config *, const char *);
 const char	*config_proto_name(enum conf_proto);
 const char	*config_auth_name(enum conf_auth);
+const char	*config_strip_domain_name(int);
 
 #endif /* PPPOXD_CONFIG_H */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pppoxd.h"
 #include "log.h"
 #include "config.h"
 
@@ -99,6 +100,8 @@ static int	 parse_kw_path(struct parser *, const struct keyword *,
 		    void *);
 static int	 parse_kw_int(struct parser *, const struct keyword *, void *);
 static int	 parse_log(struct parser *, const struct keyword *, void *);
+static int	 parse_strip_domain(struct parser *, const struct keyword *,
+		    void *);
 static int	 parse_pool(struct parser *, const struct keyword *, void *);
 static int	 parse_local(struct parser *, const struct keyword *, void *);
 static int	 parse_range(struct parser *, const struct keyword *, void *);
@@ -144,6 +147,7 @@ static const struct keyword global_keywords[] = {
 	    FIELD_SIZE(struct sockaddr_un, sun_path), "socket path"),
 	STRING("name", parse_kw_string, struct config, name,
 	    FIELD_SIZE(struct config, name), "server name"),
+	KW("strip-domain", 1, parse_strip_domain),
 	KW("log", 1, parse_log),
 	/* PPTP call ids and PPPoE session ids are 16 bits. */
 	INT("max-sessions", struct config, max_sessions, 1, 65535),
@@ -687,6 +691,29 @@ parse_log(struct parser *p, const struct keyword *k, void *obj)
 		    "or normal", s);
 		return (-1);
 	}
+	lex(p);
+	return (0);
+}
+
+/* strip-domain yes|no|fallback: which entry a DOMAIN\user name uses */
+static int
+parse_strip_domain(struct parser *p, const struct keyword *k, void *obj)
+{
+	struct config	*conf = obj;
+	const char	*s;
+	int		 v;
+
+	if ((s = want_word(p, k->name, "yes, no or fallback")) == NULL)
+		return (-1);
+	for (v = AUTH_STRIP_DOMAIN_FALLBACK; v <= AUTH_STRIP_DOMAIN_YES; v++)
+		if (strcmp(s, config_strip_domain_name(v)) == 0)
+			break;
+	if (v > AUTH_STRIP_DOMAIN_YES) {
+		parse_error(p, "strip-domain: unknown value \"%s\", expected "
+		    "yes, no or fallback", s);
+		return (-1);
+	}
+	conf->strip_domain = v;
 	lex(p);
 	return (0);
 }

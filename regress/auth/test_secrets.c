@@ -37,6 +37,7 @@ static int	 secret_is(const struct secret *, const char *, size_t);
 static int	 allowed(const struct secret *, const char *);
 static int	 fixed_is(const struct secret *, const char *);
 static int	 test_opener(const char *, void *);
+static void	 test_list(const char *, void *);
 static void	 writefile(const char *, const char *, const char *, size_t,
 		    mode_t);
 static void	 test_words(void);
@@ -509,6 +510,14 @@ test_opener(const char *path, void *arg)
 	return (open(path, O_RDONLY | O_CLOEXEC));
 }
 
+/* secrets_atfiles() callback: one path a line into a 4096-byte buffer. */
+static void
+test_list(const char *path, void *arg)
+{
+	strlcat(arg, path, 4096);
+	strlcat(arg, "\n", 4096);
+}
+
 static void
 writefile(const char *dir, const char *name, const char *data, size_t len,
     mode_t mode)
@@ -533,6 +542,7 @@ test_atfile(void)
 {
 	struct secrets	*s;
 	char		 file[4096], want[PATH_MAX + 64], *big;
+	char		 listed[4096], wantlist[4096];
 	const char	*d;
 	uint32_t	 nerr;
 	int		 fd, calls = 0;
@@ -603,6 +613,24 @@ test_atfile(void)
 	CHECK(nerr == 6);
 	CHECK(secrets_count(s) == 3);
 	secrets_free(s);
+
+	/*
+	 * secrets_atfiles(): what the opener was asked for, once a line, in
+	 * file order, and nothing logged (the load reports the errors).
+	 */
+	lseek(fd, 0, SEEK_SET);
+	listed[0] = '\0';
+	cap_start();
+	CHECK(secrets_atfiles(fd, "srv", test_list, listed) == 0);
+	cap_end();
+	CHECK(captured[0] == '\0');
+	snprintf(wantlist, sizeof(wantlist), "%s/pw1\n%s/pw2\n%s/missing\n"
+	    "%s/pw3\n%s/big\n%s/pw4\n%s/pw5\n/\n", d, d, d, d, d, d, d);
+	CHECK(strcmp(listed, wantlist) == 0);
+	listed[0] = '\0';
+	CHECK(secrets_atfiles(fd, "srv", test_list, listed) == 0 &&
+	    listed[0] == '\0');	/* at the end of the file: nothing */
+	CHECK(secrets_atfiles(-1, "srv", test_list, listed) == -1);
 
 	/* Without an opener every "@/" line is reported and skipped. */
 	lseek(fd, 0, SEEK_SET);
@@ -712,33 +740,19 @@ test_read(void)
 	secrets_free(NULL);
 }
 
+static const struct test_case cases[] = {
+	{ "words",	test_words },
+	{ "best-match",	test_best_match },
+	{ "addresses",	test_addresses },
+	{ "malformed",	test_malformed },
+	{ "atfile",	test_atfile },
+	{ "read",	test_read },
+};
+
 int
 main(int argc, char *argv[])
 {
-	const char	*c;
-
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_secrets case\n");
-		return (2);
-	}
-	c = argv[1];
-	log_init(1, 0);
-	log_procinit("auth");
-	if (strcmp(c, "words") == 0)
-		test_words();
-	else if (strcmp(c, "best-match") == 0)
-		test_best_match();
-	else if (strcmp(c, "addresses") == 0)
-		test_addresses();
-	else if (strcmp(c, "malformed") == 0)
-		test_malformed();
-	else if (strcmp(c, "atfile") == 0)
-		test_atfile();
-	else if (strcmp(c, "read") == 0)
-		test_read();
-	else {
-		fprintf(stderr, "unknown case %s\n", c);
-		return (2);
-	}
-	return (test_done(c));
+	test_log("auth", 0);
+	return (test_run("test_secrets", cases, TEST_NCASES(cases), argc,
+	    argv, 0));
 }

@@ -51,6 +51,7 @@ test_defaults(void)
 	CHECK(gethostname(host, sizeof(host)) == 0);
 	CHECK(strcmp(conf->name, host) == 0);
 	CHECK(conf->verbose == 0);
+	CHECK(conf->strip_domain == AUTH_STRIP_DOMAIN_FALLBACK);
 	CHECK(conf->max_sessions == 1000);
 	CHECK(conf->ctrl_timeout == 10);
 	CHECK(TAILQ_EMPTY(&conf->pools));
@@ -99,6 +100,7 @@ test_full(const char *path)
 	CHECK(strcmp(conf->socket, "/run/pppoxd/control.sock") == 0);
 	CHECK(strcmp(conf->name, "vpn.example.com") == 0);
 	CHECK(conf->verbose == 1);
+	CHECK(conf->strip_domain == AUTH_STRIP_DOMAIN_YES);
 	CHECK(conf->max_sessions == 250);
 	CHECK(conf->ctrl_timeout == 30);
 	test_pools(conf);

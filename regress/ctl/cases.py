@@ -1,10 +1,12 @@
 """pppoxctl end to end through the running parent, and reload."""
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from pppoxd_test import (PPPOXD, Daemon, Failure, Netns, Peer, alive, check,
@@ -26,7 +28,7 @@ def run(tag, body):
     with Netns(tag) as ns:
         d = Daemon(ns, CONF, SECRETS, tag)
         try:
-            if body is not check_only:
+            if body not in (check_only, secrets_atfile):
                 d.start()
             body(d, ns)
         except Failure:
@@ -163,6 +165,90 @@ def reload_broken(d, ns):
           "the running configuration is unchanged")
 
 
+def secrets_atfile(d, ns):
+    """"@/file" secrets: the parent opens only regular files beside the
+    secrets file, auth reads the secret from them; every refusal is logged
+    with its reason and skips its line, at start and on reload."""
+    here = os.path.dirname(d.secrets)
+    out = tempfile.mkdtemp(prefix="pppoxd-outside.")
+    try:
+        def write(path, text, mode=0o600):
+            with open(path, "w") as f:
+                f.write(text)
+            os.chmod(path, mode)
+        os.mkdir(os.path.join(here, "sub"), 0o700)
+        write(os.path.join(here, "carol.pw"), "carolpw and the rest\n")
+        write(os.path.join(here, "sub", "dave.pw"), '"dave pw"\n')
+        write(os.path.join(out, "erin.pw"), "erinpw\n")
+        os.symlink(os.path.join(here, "carol.pw"),
+                   os.path.join(here, "link.pw"))
+        os.symlink(out, os.path.join(here, "outlink"))
+        os.mkfifo(os.path.join(here, "fifo.pw"), 0o600)
+        back = os.path.join(here, "..", os.path.basename(here), "carol.pw")
+        lines = [
+            "alice pppoxd alicepw *",
+            "carol * @%s/carol.pw *" % here,
+            "dave * @%s/sub/dave.pw *" % here,
+            "carol2 * @%s/carol.pw *" % here,           # the same file again
+            "erin * @%s/erin.pw *" % out,               # 5: outside
+            "frank * @%s *" % back,                     # 6: ".."
+            "gina * @%s/link.pw *" % here,              # 7: a symlink
+            "henry * @%s/outlink/erin.pw *" % here,     # 8: leads outside
+            "ivan * @%s/fifo.pw *" % here,              # 9: not a file
+            "judy * @%s/missing.pw *" % here,           # 10: missing
+            "other-server-line otherhost @%s/erin.pw *" % out,
+        ]
+        write(d.secrets, "\n".join(lines) + "\n")
+        d.start()
+
+        def status():
+            st = json.loads(d.ctl("show", "status", json=True).stdout)
+            return st["status"]["auth"]
+        wait_for(lambda: "secret(s) loaded" in d.logtext(), 10,
+                 "auth to load the secrets")
+        a = status()
+        check(a["secrets"] == 4 and a["skipped_lines"] == 6,
+              "4 secrets loaded (2 from one file), 6 lines skipped: %s" % a)
+        log = d.logtext()
+        for path, why in (
+                ("%s/erin.pw" % out,
+                 "not in %s or below it, beside the secrets file" % here),
+                (back, 'a ".." component'),
+                ("%s/link.pw" % here, "a symbolic link"),
+                ("%s/outlink/erin.pw" % here,
+                 "it leads to %s/erin.pw, outside %s" % (
+                     os.path.realpath(out), os.path.realpath(here))),
+                ("%s/fifo.pw" % here, "not a regular file"),
+                ("%s/missing.pw" % here, "No such file or directory")):
+            check("auth: secret file %s refused: %s" % (path, why) in log,
+                  "the parent refuses %s: %s" % (path, why))
+        for n, path in ((5, "%s/erin.pw" % out), (10,
+                                                   "%s/missing.pw" % here)):
+            check("%s:%d: secret file %s: " % (d.secrets, n, path) in log,
+                  "auth skips line %d and says which file" % n)
+        check("otherhost" not in log and
+              log.count("%s/erin.pw refused" % out) == 1,
+              "a line for another server asks for nothing")
+        check("carolpw" not in log and "dave pw" not in log,
+              "no secret is logged")
+        # A reload asks again, under a new number; a file edited since
+        # counts, and one that is now allowed is used.
+        os.unlink(os.path.join(here, "outlink"))
+        os.mkdir(os.path.join(here, "outlink"))
+        write(os.path.join(here, "outlink", "erin.pw"), "erinpw\n")
+        loads = d.logtext().count("secret(s) loaded")
+        d.ctl("reload")
+        wait_for(lambda: d.logtext().count("secret(s) loaded") > loads, 10,
+                 "auth to load the secrets again")
+        a = status()
+        check(a["secrets"] == 5 and a["skipped_lines"] == 5,
+              "after the reload 5 secrets, 5 lines skipped: %s" % a)
+        check(alive(d.auth_pid()) and alive(d.pid),
+              "auth and the parent are still running")
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def check_only(d, ns):
     r = subprocess.run([PPPOXD, "-n", "-f", d.conf], capture_output=True,
                        text=True)
@@ -188,6 +274,7 @@ CASES = {
     "ctl-disconnect": disconnect,
     "ctl-reload": reload_good,
     "ctl-reload-broken": reload_broken,
+    "ctl-secrets-atfile": secrets_atfile,
 }
 
 if __name__ == "__main__":

@@ -296,6 +296,44 @@ def hostile_peer():
     run("phost", body)
 
 
+def secret_file():
+    """A password read from an "@/" file beside the secrets file: the
+    parent opens it for auth, and a real MS-CHAPv2 client with MPPE-128
+    logs in with it.  The line is added by a reload, which asks again."""
+    def body(L):
+        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pfile")
+        try:
+            pw = os.path.join(d.dir, "carol.pw")
+            with open(pw, "w") as f:
+                f.write('"carol file secret" and the rest is ignored\n')
+            os.chmod(pw, 0o600)
+            with open(d.secrets, "a") as f:
+                f.write("carol * @%s *\n" % pw)
+            loads = d.logtext().count("secret(s) loaded")
+            d.ctl("reload")
+            wait_for(lambda: d.logtext().count("secret(s) loaded") > loads,
+                     10, "auth to load the secrets again")
+            check("3 secret(s) loaded, 0 line(s) skipped" in d.logtext(),
+                  "the line with the \"@/\" file is loaded")
+            res = L.run_clients("pptp", count=1, user="carol",
+                                password="carol file secret",
+                                auth="mschap-v2", mppe="128", iperf=0)
+            check_session_result(res[0], "carol", mppe="128",
+                                 auth="mschap-v2")
+            check("user carol logged in with MS-CHAPv2" in d.logtext(),
+                  "pppoxd logs carol's login")
+            check("carol file secret" not in d.logtext(),
+                  "the password is not logged")
+            wait_for(lambda: d.sessions() == [], 15, "the session to end")
+        except Failure:
+            print("--- pppoxd log ---\n" + d.logtext())
+            raise
+        finally:
+            d.close()
+    run("pfile", body)
+
+
 CASES = {
     "pptp-real-mppe-40":
         lambda: one_session("p40", "mschap-v2", "required 40 128 stateless",
@@ -311,6 +349,7 @@ CASES = {
     "pptp-real-mschapv2-mppe128":
         lambda: one_session("pmsv2", "mschap-v2", "required 128 stateless",
                             "mschap-v2", "128", "mschap-v2", "128"),
+    "pptp-real-secret-file": secret_file,
 }
 
 if __name__ == "__main__":
