@@ -198,6 +198,7 @@ def concurrent(n=20):
         d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
                       SECRETS, "pconc")
         try:
+            fds_before = len(os.listdir("/proc/%d/fd" % d.proc.pid))
             c = L.start_clients("pptp", count=n, user="alice",
                                 password="alice secret", auth="mschap-v2",
                                 mppe="128", hold=90, iperf=2, up_timeout=60)
@@ -223,6 +224,10 @@ def concurrent(n=20):
                     str(d.proc.pid)]
             check(len(kids) == 1, "only the auth process is left (%d)" %
                   len(kids))
+            fds_after = len(os.listdir("/proc/%d/fd" % d.proc.pid))
+            check(fds_after == fds_before, "the parent holds as many "
+                  "descriptors as before the sessions (%d, %d)" %
+                  (fds_before, fds_after))
         except Failure:
             print("--- pppoxd log ---\n" + d.logtext())
             raise
@@ -334,7 +339,38 @@ def secret_file():
     run("pfile", body)
 
 
+def session_timeout():
+    def body(L):
+        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless")
+                      .replace("\tmru 1400\n", "\tmru 1400\n"
+                               "\tsession-timeout 6\n"),
+                      SECRETS, "ptime")
+        try:
+            c = L.start_clients("pptp", count=1, user="alice",
+                                password="alice secret", auth="mschap-v2",
+                                mppe="128", hold=60, iperf=0)
+            c.wait_up(1, 60)
+            wait_for(lambda: [s for s in d.sessions()
+                              if s["state"] == "running"], 20,
+                     "the session to run")
+            t0 = time.monotonic()
+            wait_for(lambda: d.sessions() == [], 30,
+                     "the session to reach its session-timeout")
+            check("session timeout" in d.logtext(),
+                  "the session timeout is logged (after %.0f s)" %
+                  (time.monotonic() - t0))
+            res = c.finish(30)
+            check(str(res[0].get("up")) == "1", "the client had been up")
+        except Failure:
+            print("--- pppoxd log ---\n" + d.logtext()[-20000:])
+            raise
+        finally:
+            d.close()
+    run("ptime", body)
+
+
 CASES = {
+    "pptp-real-session-timeout": session_timeout,
     "pptp-real-mppe-40":
         lambda: one_session("p40", "mschap-v2", "required 40 128 stateless",
                             "mschap-v2", "40", "mschap-v2", "40"),
