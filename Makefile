@@ -48,6 +48,11 @@ demo: deps
 	$(MAKE) all
 	python3 regress/demo.py
 
+# pppoxd beside pptpd + pppd, each in a UML of its own; not part of test.
+bench: deps
+	$(MAKE) all
+	python3 regress/bench.py
+
 # Every libFuzzer target for a minute; make test runs each for seconds.
 fuzz: deps
 	$(MAKE) -C fuzz fuzz
@@ -72,4 +77,4 @@ clean:
 	rm -rf $(OBJDIR) pppoxd pppoxctl
 	$(MAKE) -C regress clean
 
-.PHONY: all deps test demo fuzz manlint install clean
+.PHONY: all deps test demo bench fuzz manlint install clean

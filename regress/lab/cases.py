@@ -218,6 +218,93 @@ def external_segment(L):
           "stop_iperf() ended the iperf3 servers %s" % pids)
 
 
+def reference_requests_sequential(L):
+    """The server UML answers the host's requests (CPU, processes) while
+    sessions are held; sequential instances start one after the other."""
+    s = L.reference_server("pptpd", users=USERS, auth="mschap-v2",
+                           mppe="128", max_life=MAX_LIFE)
+    a = s.cpu()
+    c = L.start_clients("pptp", count=2, user="user%i", password="pw%i",
+                        iperf=0, ping=1, hold=60, sequential=True)
+    check(c.wait_tested(120), "two sequential sessions up and held")
+    procs = s.processes()
+    b = s.cpu()
+    c.release()
+    r = c.finish()
+    show(r)
+    for x in r:
+        check_session(x, "10.78.1.", "mschap-v2", "128", iperf=False)
+    t_up0 = float(dict(line.split("=", 1) for line in open(
+        os.path.join(c.dir, "i0.up")).read().splitlines())["t_up"])
+    t_start1 = float(open(os.path.join(c.dir, "i1.start")).read())
+    check(t_start1 >= t_up0, "instance 1 started (%.2f) once instance 0 "
+          "was up (%.2f)" % (t_start1, t_up0))
+    pppd = [p for p in procs if p["comm"] == "pppd"]
+    ctrl = [p for p in procs if p["comm"] == "pptpctrl"]
+    check(len(pppd) == 2 and len(ctrl) == 2,
+          "processes(): a pppd and a pptpctrl per held session (%d, %d)" %
+          (len(pppd), len(ctrl)))
+    check(all(p["private"] > 0 and p["rss"] >= p["private"] for p in pppd),
+          "processes(): their private memory from smaps_rollup (%s KiB)" %
+          [p["private"] for p in pppd])
+    d = lab.cpu_delta(a, b)
+    check(d["user"] + d["sys"] > 0 and d["idle"] >= 0,
+          "cpu(): the server UML spent %s CPU s on two set-ups" % d)
+    gone = False
+    for _ in range(15):
+        if s.sessions_running() == []:
+            gone = True
+            break
+        time.sleep(1)
+    check(gone, "sessions_running(): none once the client hung up")
+    st = s.stop()
+    print("server: %s" % st)
+    check(st.get("sessions_running") == 0, "no session left at stop")
+
+
+def pppoxd_server(L):
+    """pppoxd in a UML of its own: a real client gets a session, the
+    server UML shows it (pppoxctl, a session child with its memory), the
+    wire capture sees its set-up."""
+    import wire
+    s = L.pppoxd_server(
+        'ppp "default" {\n\tauth mschap-v2\n'
+        '\tmppe required 128 stateless\n}\n'
+        'listen pptp on %s pool "lab"\n' % lab.SERVER_IP,
+        'alice * "alice secret" *\n', max_life=MAX_LIFE, timeout=60)
+    cap = os.path.join(L.dir, "wire.txt")
+    sniffer = wire.capture(L, s.uml.tap, cap)
+    c = L.start_clients("pptp", password="alice secret", hold=60,
+                        iperf_secs=1)
+    check(c.wait_tested(120), "the session is up and tested")
+    ctl = s.ctl()
+    procs = s.processes()
+    c.release()
+    r = c.finish()
+    wire.stop(L, sniffer)
+    show(r)
+    if r[0]["up"] != 1:
+        print("--- pppoxd log\n" + s.logtext())
+    check_session(r[0], "10.78.1.", "mschap-v2", "128")
+    rows = [line for line in ctl.splitlines() if " alice " in line]
+    check(len(rows) == 1 and " running " in rows[0] and
+          r[0]["ip"] in rows[0], "pppoxctl in the server UML shows the "
+          "session: %s" % rows)
+    kids = [p for p in procs if p["cmd"].startswith("pppoxd: session")]
+    check(len(kids) == 1 and kids[0]["private"] > 0,
+          "processes(): one session child, %s KiB private" %
+          [p["private"] for p in kids])
+    calls = wire.calls(cap, lab.SERVER_IP)
+    call = calls.get("10.77.1.1") or {}
+    check(0 < call.get("server_ms", 0) <= call.get("total_ms", 0),
+          "the capture saw the set-up: %s" % call)
+    st = s.stop()
+    print("server: %s" % st)
+    check(st.get("sessions_running") == 0, "no session child left at stop")
+    check("user alice logged in with MS-CHAPv2" in s.logtext(),
+          "pppoxd's log is in the run directory")
+
+
 def teardown_clean():
     ensure()
     # 1. A case failing while sessions are held: close() must stop both
@@ -289,6 +376,10 @@ CASES = {
         lambda: run("concurrent", concurrent_reference),
     "lab-external-segment":
         lambda: run("external", external_segment),
+    "lab-reference-requests-sequential":
+        lambda: run("requests", reference_requests_sequential),
+    "lab-pppoxd-server":
+        lambda: run("pppoxd", pppoxd_server),
     "lab-teardown-clean": teardown_clean,
 }
 

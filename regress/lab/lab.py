@@ -4,8 +4,9 @@ against a server side on a private L2 segment.
 A Lab owns one network namespace (the segment: a bridge and one tap per
 UML), a run directory on the host and everything it starts.  The server
 side is either a reference server (pptpd and/or pppoe-server, with pppd)
-in a UML of its own, or "external": a second namespace whose veth "lab0"
-sits on the bridge with 10.77.0.1/16, where the caller runs pppoxd.
+in a UML of its own, pppoxd in a UML of its own (the same footing, for
+make bench), or "external": a second namespace whose veth "lab0" sits on
+the bridge with 10.77.0.1/16, where the caller runs pppoxd.
 Client UMLs each run one scenario (pptp, pppoe, pppoe-user, lan) with N
 pppd instances; the lab turns what they leave into one key=value result
 file (and dict) per instance.  Lab.close()
@@ -60,7 +61,8 @@ _MPPE_OPTS = {"none": ["nomppe"], "optional": [],
               "required": ["require-mppe"]}
 
 _INTS = ("instance", "up", "setup_ms", "ping", "ping_tx", "ping_rx",
-         "auth_ok", "pppd_exit", "pppd_running", "pppoe_server_kernel")
+         "auth_ok", "pppd_exit", "pppd_running", "sessions_running",
+         "pppoe_server_kernel")
 _FLOATS = ("iperf_mbps", "iperf_rev_mbps", "cpu_user_s", "cpu_sys_s")
 
 
@@ -271,7 +273,171 @@ class Uml:
 
 # ------------------------------------------------------------ server sides
 
-class RefServer:
+class UmlServer:
+    """What every server side in a UML of its own shares (role
+    uml/server.sh): start, readiness, stop, CPU figures and requests.
+
+    The host cannot append to a file the UML already reads through hostfs
+    (the UML keeps its old size), so every request is a new file DIR/req-N
+    (N from 1 to REQUESTS) that one busybox tail in the UML follows; the
+    answer is DIR/snap-N.* and DIR/snap-N.done last."""
+
+    REQUESTS = 32
+
+    def _init_uml(self, lab, servers, env, iperf_ports, mem, max_life):
+        self.lab = lab
+        self.ip = SERVER_IP
+        self.servers = tuple(servers)
+        self.iperf_ports = [IPERF_PORT + k for k in range(iperf_ports)]
+        env = dict(env)
+        env.update({
+            "LAB_SERVERS": " ".join(servers),
+            "LAB_ADDRS": "%s/%d" % (SERVER_IP, LAN_LEN),
+            "LAB_IPERF_PORTS": " ".join(map(str, self.iperf_ports)),
+            "LAB_REQUESTS": str(self.REQUESTS),
+        })
+        self.uml = Uml(lab, "srv", "server", env, mem=mem, deadline=max_life)
+        self.dir = self.uml.dir
+        self.syslog = os.path.join(self.dir, "syslog.log")
+        self.ready_path = os.path.join(self.dir, "ready")
+        self.failed_path = os.path.join(self.dir, "failed")
+        self._requests = 0
+
+    def start(self, wait=True, timeout=30):
+        self.uml.start()
+        if wait:
+            self.wait_ready(timeout)
+        return self
+
+    def _why(self):
+        """What to show when the server side did not come up."""
+        return self.uml.console()[-3000:]
+
+    def wait_ready(self, timeout=30):
+        """Wait until every server listens; raise LabError if not."""
+        if not _wait_for(lambda: os.path.exists(self.ready_path) or
+                         not self.uml.running(), timeout):
+            raise LabError("%s server not ready after %ds:\n%s" % (
+                self.kind, timeout, self._why()))
+        if not os.path.exists(self.ready_path):
+            raise LabError("%s server UML ended early:\n%s" % (
+                self.kind, self._why()))
+        failed = _read(self.failed_path)
+        if failed:
+            raise LabError("%s server: %s\n%s" % (self.kind, failed.strip(),
+                                                  self._why()))
+        return self
+
+    def request(self, what, timeout=15):
+        """Ask the server UML for a snapshot: "cpu" (its /proc/stat cpu
+        line), "procs" (the server processes with their memory), "ctl"
+        (pppoxctl show sessions).  Returns the answer's path prefix
+        DIR/snap-N; the UML acts on it within about a second."""
+        if self._requests >= self.REQUESTS:
+            raise LabError("no more than %d requests per server" %
+                           self.REQUESTS)
+        if not self.uml.running():
+            raise LabError("%s server UML is not running" % self.kind)
+        self._requests += 1
+        n = self._requests
+        prefix = os.path.join(self.dir, "snap-%d" % n)
+        path = os.path.join(self.dir, "req-%d" % n)
+        # Whole, then renamed: the UML must never see it half written.
+        _write(path + ".tmp", "%s %d\n" % (what, n))
+        os.rename(path + ".tmp", path)
+        if not _wait_for(lambda: os.path.exists(prefix + ".done") or
+                         not self.uml.running(), timeout, 0.05):
+            raise LabError("%s server: no answer to %s within %ds" % (
+                self.kind, what, timeout))
+        if not os.path.exists(prefix + ".done"):
+            raise LabError("%s server UML ended before answering %s" % (
+                self.kind, what))
+        return prefix
+
+    def cpu(self):
+        """The server UML's CPU time so far, in seconds (USER_HZ 100):
+        {"user": user + nice, "sys": system, "irq": irq + softirq,
+        "idle": idle + iowait}."""
+        line = _read(self.request("cpu") + ".cpu") or ""
+        return _cpu_fields(line)
+
+    def processes(self):
+        """The server processes now (pppoxd, pppd, pptpd, pptpctrl,
+        pppoe-server, pppoe, iperf3): dicts with pid, comm, cmd (argv run
+        together) and, in KiB, rss, pss, private_clean, private_dirty,
+        shared_clean, shared_dirty and private (clean + dirty)."""
+        text = _read(self.request("procs") + ".procs") or ""
+        out = []
+        for line in text.splitlines():
+            if line.startswith("pid="):
+                head, _, cmd = line.partition(" cmd=")
+                p = dict(kv.split("=", 1) for kv in head.split())
+                p["pid"] = int(p["pid"])
+                p["cmd"] = cmd
+                out.append(p)
+            elif out and ":" in line:
+                k, _, v = line.strip().partition(":")
+                v = v.split()
+                if v and v[0].isdigit():
+                    out[-1][k.lower()] = int(v[0])
+        for p in out:
+            p["private"] = p.get("private_clean", 0) + \
+                p.get("private_dirty", 0)
+        return out
+
+    def sessions_running(self):
+        """Processes that carry a session now: pppd (the reference
+        servers) or pppoxd's session children."""
+        return [p for p in self.processes() if p["comm"] == "pppd" or
+                p["cmd"].startswith("pppoxd: session")]
+
+    def stop(self, timeout=10):
+        """Stop the servers (sessions end), then the UML; return stats."""
+        if self.uml.running():
+            _write(os.path.join(self.dir, "stop"), "stop\n")
+            self.uml.wait(timeout)
+        self.uml.kill()
+        return self.stats()
+
+    def stats(self):
+        """cpu_user_s, cpu_sys_s: the UML's CPU time from ready to stop
+        (USER_HZ is 100); sessions_running (pppd_running as well, for the
+        reference servers): session processes left 5 s after stop;
+        pppoe_server_kernel: 0 if pppoe-server ran in user mode."""
+        d = {}
+        p = os.path.join(self.dir, "info")
+        if os.path.exists(p):
+            d.update(read_kv(p))
+        lines = (_read(os.path.join(self.dir, "cpu")) or "").splitlines()
+        if len(lines) == 2:
+            a, b = ([int(x) for x in line.split()[1:]] for line in lines)
+            d["cpu_user_s"] = (b[0] + b[1] - a[0] - a[1]) / 100.0
+            d["cpu_sys_s"] = (b[2] - a[2]) / 100.0
+        return d
+
+    def close(self, grace):
+        if self.uml.running():
+            _write(os.path.join(self.dir, "stop"), "stop\n")
+            self.uml.wait(grace)
+        self.uml.kill()
+
+
+def _cpu_fields(line):
+    """The "cpu" line of /proc/stat in seconds (see UmlServer.cpu)."""
+    w = line.split()
+    if len(w) < 8 or w[0] != "cpu":
+        raise LabError("not a /proc/stat cpu line: %r" % line)
+    v = [int(x) / 100.0 for x in w[1:8]]
+    return {"user": v[0] + v[1], "sys": v[2], "idle": v[3] + v[4],
+            "irq": v[5] + v[6]}
+
+
+def cpu_delta(a, b):
+    """CPU seconds from snapshot a to snapshot b (UmlServer.cpu())."""
+    return {k: round(b[k] - a[k], 2) for k in a}
+
+
+class RefServer(UmlServer):
     """Reference servers in a UML: pptpd and/or pppoe-server, each
     running pppd with the given users, auth methods and MPPE policy, and an
     iperf3 server on each of iperf_ports ports from 5201 (clients whose
@@ -289,25 +455,15 @@ class RefServer:
             # pppd as a server rejects MPPE unless it requires it.
             raise LabError("reference server MPPE policy %r: use one of "
                            "none, 40, 128, stateful, required" % mppe)
-        self.lab = lab
-        self.ip = SERVER_IP
-        self.servers = tuple(servers)
-        self.iperf_ports = [IPERF_PORT + k for k in range(iperf_ports)]
-        self.uml = Uml(lab, "srv", "server", {
-            "LAB_SERVERS": " ".join(servers),
-            "LAB_ADDRS": "%s/%d" % (SERVER_IP, LAN_LEN),
+        self._init_uml(lab, servers, {
             "LAB_LOCAL_IP": PPP_LOCAL,
             "LAB_PPPOE_POOL": PPPOE_POOL[0],
             "LAB_POOL_SIZE": str(PPPOE_POOL[1]),
             "LAB_PPPOE_AC": "lab-ac",
             "LAB_PPPOE_SERVICE_ARG":
                 "-S " + pppoe_service if pppoe_service else "",
-            "LAB_IPERF_PORTS": " ".join(map(str, self.iperf_ports)),
-        }, mem=mem, deadline=max_life)
-        self.dir = self.uml.dir
+        }, iperf_ports, mem, max_life)
         self.pppd_log = os.path.join(self.dir, "pppd.log")
-        self.syslog = os.path.join(self.dir, "syslog.log")
-        self.ready_path = os.path.join(self.dir, "ready")
         self._configure(users, auth, mppe, extra)
 
     def _configure(self, users, auth, mppe, extra):
@@ -345,51 +501,59 @@ class RefServer:
                    PPP_LOCAL, last[0], last[1],
                    int(last[1]) + PPTP_POOL[1] - 1))
 
-    def start(self, wait=True, timeout=30):
-        self.uml.start()
-        if wait:
-            self.wait_ready(timeout)
-        return self
 
-    def wait_ready(self, timeout=30):
-        """Wait until every server listens; raise LabError if not."""
-        if not _wait_for(lambda: os.path.exists(self.ready_path) or
-                         not self.uml.running(), timeout):
-            raise LabError("reference server not ready after %ds:\n%s" % (
-                timeout, self.uml.console()[-3000:]))
-        if not os.path.exists(self.ready_path):
-            raise LabError("reference server UML ended early:\n" +
-                           self.uml.console()[-3000:])
-        return self
+class PppoxdServer(UmlServer):
+    """pppoxd in a UML of its own, on the same footing as the reference
+    servers: the host's built binary through hostfs, its configuration and
+    log in the run directory, its chroot (root's, empty) and control
+    socket in the UML's own /run, tun from the UML kernel.
 
-    def stop(self, timeout=10):
-        """Stop the servers (sessions end), then the UML; return stats."""
-        if self.uml.running():
-            _write(os.path.join(self.dir, "stop"), "stop\n")
-            self.uml.wait(timeout)
-        self.uml.kill()
-        return self.stats()
+    The configuration is the lab's globals (user _pppoxd, chroot, secrets,
+    socket, name "pppoxd"), then with pool=True the pool "lab" (PPP_LOCAL,
+    the PPTP pool's addresses, DNS), then conf_text: the ppp profiles and
+    listen lines (listen on SERVER_IP; PPPoE on interface eth0)."""
 
-    def stats(self):
-        """cpu_user_s, cpu_sys_s: the UML's CPU time from ready to stop
-        (USER_HZ is 100); pppd_running: pppd processes left at stop;
-        pppoe_server_kernel: 0 if pppoe-server ran in user mode."""
-        d = {}
-        p = os.path.join(self.dir, "info")
-        if os.path.exists(p):
-            d.update(read_kv(p))
-        lines = (_read(os.path.join(self.dir, "cpu")) or "").splitlines()
-        if len(lines) == 2:
-            a, b = ([int(x) for x in line.split()[1:]] for line in lines)
-            d["cpu_user_s"] = (b[0] + b[1] - a[0] - a[1]) / 100.0
-            d["cpu_sys_s"] = (b[2] - a[2]) / 100.0
-        return d
+    kind = "pppoxd"
+    CHROOT = "/run/pppoxd-empty"
+    SOCKET = "/run/pppoxd.sock"
 
-    def close(self, grace):
-        if self.uml.running():
-            _write(os.path.join(self.dir, "stop"), "stop\n")
-            self.uml.wait(grace)
-        self.uml.kill()
+    def __init__(self, lab, conf_text, secrets_text, pppoxd, pppoxctl, pool,
+                 verbose, iperf_ports, mem, max_life):
+        for p in (pppoxd, pppoxctl):
+            if not os.access(p, os.X_OK):
+                raise LabError("%s: not an executable (make all)" % p)
+        self._init_uml(lab, ["pppoxd"], {
+            "LAB_PPPOXD": pppoxd,
+            "LAB_PPPOXD_ARGS": "-d" + "v" * verbose,
+            "LAB_PPPOXCTL": pppoxctl,
+            "LAB_PPPOXD_CHROOT": self.CHROOT,
+            "LAB_PPPOXD_SOCKET": self.SOCKET,
+        }, iperf_ports, mem, max_life)
+        self.conf = os.path.join(self.dir, "pppoxd.conf")
+        self.secrets = os.path.join(self.dir, "chap-secrets")
+        self.log = os.path.join(self.dir, "pppoxd.log")
+        _write(self.secrets, secrets_text, 0o600)
+        head = 'user "_pppoxd"\nchroot "%s"\nsecrets "%s"\nsocket "%s"\n' \
+            'name "pppoxd"\n' % (self.CHROOT, self.secrets, self.SOCKET)
+        if pool:
+            last = PPTP_POOL[0].rsplit(".", 1)
+            head += 'pool "lab" {\n\tlocal %s\n\trange %s - %s.%d\n' \
+                '\tdns %s %s\n}\n' % (PPP_LOCAL, PPTP_POOL[0], last[0],
+                                      int(last[1]) + PPTP_POOL[1] - 1,
+                                      DNS[0], DNS[1])
+        _write(self.conf, head + conf_text, 0o600)
+
+    def logtext(self):
+        return _read(self.log) or ""
+
+    def _why(self):
+        return "--- pppoxd log\n%s\n--- console\n%s" % (
+            self.logtext()[-3000:], self.uml.console()[-1500:])
+
+    def ctl(self):
+        """pppoxctl show sessions, run inside the server UML (its control
+        socket is a socket of the UML kernel): the output text."""
+        return _read(self.request("ctl") + ".ctl") or ""
 
 
 class External:
@@ -495,6 +659,9 @@ class Clients:
     user and password may contain %i (the instance number); instances is
     a list of per-instance overrides of user, password, auth, mppe and
     extra (pppd options), e.g. [{"auth": "pap"}, {"mppe": "40"}].
+    Instances start all at once, or with sequential=True one after the
+    other, each once the one before is up or has failed (up_timeout is
+    then the bound of each).
 
     Per instance N: DIR/iN.options (pppd options), DIR/iN.log (pppd's log
     with debug), DIR/iN.up (written by ip-up), DIR/iN.result (key=value:
@@ -507,7 +674,7 @@ class Clients:
                  instances=None, hold=0, up_timeout=20, ping=3, iperf=1,
                  iperf_secs=2, iperf_reverse=True, iperf_wait=60,
                  pppoe_service=None, pptp_shared_ctrl=False, extra=(),
-                 target=None, mem=256):
+                 target=None, sequential=False, mem=256):
         if scenario not in SCENARIOS:
             raise LabError("unknown scenario %r" % scenario)
         if not 1 <= count <= 250:
@@ -530,6 +697,7 @@ class Clients:
             "LAB_IPERF_PORT": str(ports[index % len(ports)]),
             "LAB_HOLD": str(hold),
             "LAB_PPPOE_SERVICE": pppoe_service or "",
+            "LAB_SEQUENTIAL": "1" if sequential else "0",
         }
         net = "10.77.%d" % (index + 1)
         if scenario == "lan":
@@ -545,7 +713,8 @@ class Clients:
                     env["LAB_BIND_%d" % i] = "%s.%d" % (net, i + 1)
         # Ping, iperf (both ways) and the stop, with room for boot.
         per_iperf = (iperf_secs + 3) * (2 if iperf_reverse else 1)
-        deadline = 30 + 30 + up_timeout + 25 + \
+        ups = count if sequential else 1
+        deadline = 30 + 30 + ups * up_timeout + 25 + \
             min(iperf, count) * (per_iperf + 10) + \
             (iperf_wait if iperf > 0 else 0) + hold + 15
         self.uml = Uml(lab, "c%d" % index, "client", env, mem=mem,
@@ -823,12 +992,52 @@ class Lab:
                                 pppoe_service, iperf_ports, mem, max_life)
         return self.server.start(wait, timeout)
 
+    def pppoxd_server(self, conf_text, secrets_text, pppoxd=None,
+                      pppoxctl=None, pool=True, verbose=0,
+                      iperf_ports=IPERF_PORTS, mem=256, max_life=300,
+                      wait=True, timeout=30):
+        """Start pppoxd in a UML of its own (see PppoxdServer): conf_text
+        follows the lab's globals and pool "lab"; secrets_text is its
+        chap-secrets.  pppoxd and pppoxctl default to the binaries built
+        at the top of the tree; verbose adds -v flags."""
+        if self.server is not None:
+            raise LabError("the lab already has a server side")
+        top = os.path.dirname(os.path.dirname(HOME))
+        self.server = PppoxdServer(
+            self, conf_text, secrets_text,
+            pppoxd or os.path.join(top, "pppoxd"),
+            pppoxctl or os.path.join(top, "pppoxctl"), pool, verbose,
+            iperf_ports, mem, max_life)
+        return self.server.start(wait, timeout)
+
     def external_server(self):
         """Create the external server side's namespace on the segment."""
         if self.server is not None:
             raise LabError("the lab already has a server side")
         self.server = External(self)
         return self.server.create()
+
+    def spawn(self, argv, log=None):
+        """Popen argv in the segment namespace (where the bridge and every
+        UML's tap are, e.g. a sniffer); the lab stops it at teardown."""
+        out = open(log, "w") if log else subprocess.DEVNULL
+        p = subprocess.Popen(["ip", "netns", "exec", self.netns] +
+                             list(argv), stdin=subprocess.DEVNULL,
+                             stdout=out, stderr=subprocess.STDOUT)
+        if log:
+            out.close()
+        self._record("proc", p.pid, os.path.basename(argv[0]), None)
+        self.procs.append(p)
+        return p
+
+    def stop_proc(self, p, grace=3):
+        """Stop a process of spawn() (or External.spawn()) now."""
+        if p.poll() is None:
+            _stop_pid(p.pid, "", grace)
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
 
     def start_clients(self, scenario, **kw):
         """Start a client UML (see Clients for the parameters)."""

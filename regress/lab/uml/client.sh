@@ -78,9 +78,18 @@ start_instance() {
 
 # Start every instance at once; with LAB_FIRST_ALONE=1 instance 0 first
 # and the others once it is up (pptp's shared call manager is started by
-# the first pptp; two starting together race for it).
+# the first pptp; two starting together race for it); with
+# LAB_SEQUENTIAL=1 each once the one before has settled (up or failed).
 i=0
-if [ "${LAB_FIRST_ALONE:-0}" = 1 ]; then
+if [ "${LAB_SEQUENTIAL:-0}" = 1 ]; then
+	while [ $i -lt "$LAB_COUNT" ]; do
+		start_instance $i
+		i=$((i + 1))
+		await '[ $settled -ge $i ]' "$LAB_UP_TIMEOUT" ||
+		    echo "client: instance $((i - 1)) not up after" \
+		    "${LAB_UP_TIMEOUT}s"
+	done
+elif [ "${LAB_FIRST_ALONE:-0}" = 1 ]; then
 	start_instance 0
 	await '[ $settled -ge 1 ]' "$LAB_UP_TIMEOUT"
 	i=1
