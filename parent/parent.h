@@ -45,6 +45,9 @@ struct session {
 	int			 gre_given;
 	int			 authenticated;
 	int			 net_given;
+	/* a request that overtook auth's verdict (separate channels) */
+	int			 net_pending;
+	struct sess_net_req	 net_req;
 	int			 addr_policy;	/* enum auth_addr */
 	struct in_addr		 fixed;
 	uint16_t		 call_id;	/* PPTP: ours, for GRE */

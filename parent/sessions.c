@@ -30,6 +30,7 @@ static void	 parent_dispatch_session(int, short, void *);
 static void	 session_state(struct session *, struct imsg *);
 static int	 session_gre_req(struct session *, struct imsg *);
 static int	 session_net_req(struct session *, struct imsg *);
+static int	 session_net_give(struct session *, const struct sess_net_req *);
 static void	 session_ppp_conf(const struct ppp_conf *, struct sess_ppp *);
 static void	 session_channel_close(struct session *);
 static void	 session_killtimer(int, short, void *);
@@ -300,18 +301,34 @@ static int
 session_net_req(struct session *s, struct imsg *imsg)
 {
 	struct sess_net_req	 req;
+
+	if (imsg_get_data(imsg, &req, sizeof(req)) == -1 || s->net_given ||
+	    s->net_pending) {
+		log_warnx("session %u: network request refused (%s)", s->id,
+		    s->net_given || s->net_pending ? "already asked" :
+		    "malformed");
+		return (-1);
+	}
+	/*
+	 * auth tells the session and us on separate channels, so the
+	 * session's request may come first: hold it for the verdict.
+	 */
+	if (!s->authenticated) {
+		s->net_req = req;
+		s->net_pending = 1;
+		return (0);
+	}
+	return (session_net_give(s, &req));
+}
+
+static int
+session_net_give(struct session *s, const struct sess_net_req *req)
+{
 	struct sess_net		 net;
 	int			 fd;
 
-	if (imsg_get_data(imsg, &req, sizeof(req)) == -1 ||
-	    !s->authenticated || s->net_given) {
-		log_warnx("session %u: network request refused (%s)", s->id,
-		    !s->authenticated ? "not authenticated" :
-		    s->net_given ? "already given" : "malformed");
-		return (-1);
-	}
 	s->net_given = 1;
-	if ((fd = network_setup(s, &req, &net)) == -1)
+	if ((fd = network_setup(s, req, &net)) == -1)
 		return (-1);
 	imsgev_compose(&s->iev, IMSG_SESS_NET, s->id, fd, &net, sizeof(net));
 	return (0);
@@ -336,6 +353,11 @@ sessions_verdict(const struct auth_verdict *v)
 	strlcpy(s->user, v->user, sizeof(s->user));
 	s->addr_policy = v->addr;
 	s->fixed = v->fixed;
+	if (s->net_pending) {
+		s->net_pending = 0;
+		if (session_net_give(s, &s->net_req) == -1)
+			sessions_terminate(s, "cannot set up its network");
+	}
 }
 
 /*

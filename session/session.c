@@ -51,6 +51,8 @@ struct sess {
 	struct ipcp		*ipcp;
 	struct ccp		*ccp;
 	int			 ip_up;
+	struct ipcp_addrs	 addrs;		/* from the parent */
+	int			 have_addrs;
 
 	int			 tun;
 	struct event		 tun_ev;
@@ -502,7 +504,6 @@ static void
 session_net(struct imsg *imsg)
 {
 	struct sess_net		 net;
-	struct ipcp_addrs	 a;
 
 	if (sess.tun != -1 || sess.ipcp == NULL ||
 	    imsg_get_data(imsg, &net, sizeof(net)) == -1 ||
@@ -511,12 +512,19 @@ session_net(struct imsg *imsg)
 	event_set(&sess.tun_ev, sess.tun, EV_READ | EV_PERSIST, tun_read,
 	    NULL);
 	event_add(&sess.tun_ev, NULL);
-	memset(&a, 0, sizeof(a));
-	a.local = net.local;
-	a.peer = net.peer;
-	memcpy(a.dns, net.dns, sizeof(a.dns));
-	memcpy(a.nbns, net.nbns, sizeof(a.nbns));
-	ipcp_set_addrs(sess.ipcp, &a);
+	memset(&sess.addrs, 0, sizeof(sess.addrs));
+	sess.addrs.local = net.local;
+	sess.addrs.peer = net.peer;
+	memcpy(sess.addrs.dns, net.dns, sizeof(sess.addrs.dns));
+	memcpy(sess.addrs.nbns, net.nbns, sizeof(sess.addrs.nbns));
+	sess.have_addrs = 1;
+	/*
+	 * With MPPE required, pppd clients hold IPCP until CCP is up and
+	 * answer an early IPCP request with Terminate-Ack, which costs a
+	 * restart timer: so IPCP opens only once MPPE is up.
+	 */
+	if (sess.init.ppp.mppe != 2 || ccp_encrypt_ok(sess.ccp))
+		ipcp_set_addrs(sess.ipcp, &sess.addrs);
 }
 
 static void
@@ -541,6 +549,8 @@ sccp_up(void *arg)
 {
 	(void)arg;
 	log_debug("MPPE up");
+	if (sess.init.ppp.mppe == 2 && sess.have_addrs)
+		ipcp_set_addrs(sess.ipcp, &sess.addrs);
 }
 
 static void
