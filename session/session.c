@@ -39,6 +39,8 @@ struct sess {
 	int			 have_init;
 	char			 peer[64];
 	char			 user[PPP_NAME_MAX];
+	/* "session N peer [user]": log.c keeps the pointer */
+	char			 title[96 + PPP_NAME_MAX];
 	int			 phase;		/* enum sess_phase */
 	struct imsgev		 parent_iev;
 	struct imsgev		 auth_iev;
@@ -188,7 +190,6 @@ static void
 session_init(struct imsg *imsg)
 {
 	struct timeval	 tv = { SESSION_REPORT_INTERVAL, 0 };
-	char		 title[96];
 	int		 conn;
 
 	if (sess.have_init)
@@ -203,9 +204,9 @@ session_init(struct imsg *imsg)
 		    imsg_type_name(imsg->hdr.type), sess.init.proto);
 	sess.have_init = 1;
 	sockaddr_str(&sess.init.peer, sess.peer, sizeof(sess.peer));
-	snprintf(title, sizeof(title), "session %u %s", sess.init.id,
+	snprintf(sess.title, sizeof(sess.title), "session %u %s", sess.init.id,
 	    sess.peer);
-	log_procinit(strdup(title));
+	log_procinit(sess.title);
 	sess.phase = SESS_PHASE_START;
 	sess.last_data = time(NULL);
 
@@ -470,15 +471,13 @@ sauth_request(void *arg, const struct auth_request *req)
 static void
 sauth_done(void *arg, int ok, const char *user, const struct auth_result *res)
 {
-	char	 title[96 + PPP_NAME_MAX];
-
 	(void)arg;
 	if (!ok)
 		return;		/* the engine closes the link */
 	strlcpy(sess.user, user, sizeof(sess.user));
-	snprintf(title, sizeof(title), "session %u %s %s", sess.init.id,
-	    sess.peer, sess.user);
-	log_procinit(strdup(title));
+	snprintf(sess.title, sizeof(sess.title), "session %u %s %s",
+	    sess.init.id, sess.peer, sess.user);
+	log_procinit(sess.title);
 	if (res->have_keys)
 		ccp_set_keys(sess.ccp, res->send_key, res->recv_key);
 	session_report();
