@@ -55,6 +55,16 @@ class LabDaemon:
             raise Failure("pppoxd exited at start:\n" + self.logtext())
         self.ext.start_iperf()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        """On a failed check, show pppoxd's log; always stop pppoxd."""
+        if exc_type is not None and issubclass(exc_type, Failure):
+            print("--- pppoxd log ---\n" + self.logtext()[-20000:])
+        self.close()
+        return False
+
     def logtext(self):
         try:
             with open(self.log) as f:

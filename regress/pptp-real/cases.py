@@ -23,8 +23,7 @@ def profile(auth, mppe):
 def one_session(tag, auth_conf, mppe_conf, client_auth, client_mppe,
                 want_auth, want_mppe):
     def body(L):
-        d = LabDaemon(L, profile(auth_conf, mppe_conf), SECRETS, tag)
-        try:
+        with LabDaemon(L, profile(auth_conf, mppe_conf), SECRETS, tag) as d:
             c = L.start_clients("pptp", count=1, user="alice",
                                 password="alice secret", auth=client_auth,
                                 mppe=client_mppe, hold=60)
@@ -54,20 +53,14 @@ def one_session(tag, auth_conf, mppe_conf, client_auth, client_mppe,
                      "the session to end after the client hung up")
             wait_for(lambda: d.interfaces() == [], 10,
                      "the interface to go")
-        except Failure:
-            print("--- pppoxd log ---\n" + d.logtext())
-            raise
-        finally:
-            d.close()
     run(tag, body)
 
 
 def auth_methods():
     """Every method the config offers, one client each, in one UML."""
     def body(L):
-        d = LabDaemon(L, profile("mschap-v2 mschap chap pap", "off"),
-                      SECRETS, "pauth")
-        try:
+        with LabDaemon(L, profile("mschap-v2 mschap chap pap", "off"),
+                      SECRETS, "pauth") as d:
             methods = ["mschap-v2", "mschap", "chap", "pap"]
             c = L.start_clients("pptp", count=4, user="alice",
                                 password="alice secret", mppe="none",
@@ -80,19 +73,13 @@ def auth_methods():
                 check("user alice logged in with %s" % m in logs,
                       "pppoxd logs the login with %s" % m)
             wait_for(lambda: d.sessions() == [], 15, "all sessions to end")
-        except Failure:
-            print("--- pppoxd log ---\n" + d.logtext())
-            raise
-        finally:
-            d.close()
     run("pauth", body)
 
 
 def wrong_password():
     def body(L):
-        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
-                      SECRETS, "pwrong")
-        try:
+        with LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pwrong") as d:
             res = L.run_clients("pptp", count=1, user="alice",
                                 password="not the secret", auth="mschap-v2",
                                 mppe="128")
@@ -109,11 +96,6 @@ def wrong_password():
                   "the password is not logged")
             wait_for(lambda: d.sessions() == [], 15, "the session to end")
             check(d.interfaces() == [], "no interface was created")
-        except Failure:
-            print("--- pppoxd log ---\n" + d.logtext())
-            raise
-        finally:
-            d.close()
     run("pwrong", body)
 
 
@@ -155,9 +137,8 @@ def client_killed():
 
     def body(L):
         # A pool of one: the next client gets in only if it came back.
-        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
-                      SECRETS, "pkill", pool=("10.78.1.10", "10.78.1.10"))
-        try:
+        with LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pkill", pool=("10.78.1.10", "10.78.1.10")) as d:
             c = L.start_clients("pptp", count=1, user="alice",
                                 password="alice secret", auth="mschap-v2",
                                 mppe="128", hold=60, iperf=0)
@@ -185,19 +166,13 @@ def client_killed():
             check_session_result(res[0], "next client")
             check(str(res[0]["ip"]) == addr, "the next client got the "
                   "pool's only address %s back" % addr)
-        except Failure:
-            print("--- pppoxd log ---\n" + d.logtext())
-            raise
-        finally:
-            d.close()
     run("pkill", body)
 
 
 def concurrent(n=20):
     def body(L):
-        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
-                      SECRETS, "pconc")
-        try:
+        with LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pconc") as d:
             fds_before = len(os.listdir("/proc/%d/fd" % d.proc.pid))
             c = L.start_clients("pptp", count=n, user="alice",
                                 password="alice secret", auth="mschap-v2",
@@ -228,11 +203,6 @@ def concurrent(n=20):
             check(fds_after == fds_before, "the parent holds as many "
                   "descriptors as before the sessions (%d, %d)" %
                   (fds_before, fds_after))
-        except Failure:
-            print("--- pppoxd log ---\n" + d.logtext())
-            raise
-        finally:
-            d.close()
     run("pconc", body)
 
 
@@ -242,11 +212,10 @@ def hostile_peer():
     import subprocess
 
     def body(L):
-        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless")
+        with LabDaemon(L, profile("mschap-v2", "required 128 stateless")
                       .replace("\tmru 1400\n", "\tmru 1400\n"
                                "\tidle-timeout 40\n"),
-                      SECRETS, "phost")
-        try:
+                      SECRETS, "phost") as d:
             c = L.start_clients("pptp", count=2, user="alice",
                                 password="alice secret", auth="mschap-v2",
                                 mppe="128", hold=120, iperf=0, ping=1)
@@ -293,11 +262,6 @@ def hostile_peer():
             wait_for(lambda: d.interfaces() == [], 10, "interfaces to go")
             c.release()
             c.finish(30)
-        except Failure:
-            print("--- pppoxd log ---\n" + d.logtext()[-20000:])
-            raise
-        finally:
-            d.close()
     run("phost", body)
 
 
@@ -306,9 +270,8 @@ def secret_file():
     parent opens it for auth, and a real MS-CHAPv2 client with MPPE-128
     logs in with it.  The line is added by a reload, which asks again."""
     def body(L):
-        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
-                      SECRETS, "pfile")
-        try:
+        with LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pfile") as d:
             pw = os.path.join(d.dir, "carol.pw")
             with open(pw, "w") as f:
                 f.write('"carol file secret" and the rest is ignored\n')
@@ -331,21 +294,15 @@ def secret_file():
             check("carol file secret" not in d.logtext(),
                   "the password is not logged")
             wait_for(lambda: d.sessions() == [], 15, "the session to end")
-        except Failure:
-            print("--- pppoxd log ---\n" + d.logtext())
-            raise
-        finally:
-            d.close()
     run("pfile", body)
 
 
 def session_timeout():
     def body(L):
-        d = LabDaemon(L, profile("mschap-v2", "required 128 stateless")
+        with LabDaemon(L, profile("mschap-v2", "required 128 stateless")
                       .replace("\tmru 1400\n", "\tmru 1400\n"
                                "\tsession-timeout 6\n"),
-                      SECRETS, "ptime")
-        try:
+                      SECRETS, "ptime") as d:
             c = L.start_clients("pptp", count=1, user="alice",
                                 password="alice secret", auth="mschap-v2",
                                 mppe="128", hold=60, iperf=0)
@@ -359,13 +316,9 @@ def session_timeout():
             check("session timeout" in d.logtext(),
                   "the session timeout is logged (after %.0f s)" %
                   (time.monotonic() - t0))
+            c.release()
             res = c.finish(30)
             check(str(res[0].get("up")) == "1", "the client had been up")
-        except Failure:
-            print("--- pppoxd log ---\n" + d.logtext()[-20000:])
-            raise
-        finally:
-            d.close()
     run("ptime", body)
 
 
