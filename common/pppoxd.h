@@ -246,7 +246,7 @@ enum sess_proto {
 struct sess_ppp {
 	int			 auth[4];	/* enum auth_method, offer order */
 	int			 nauth;
-	int			 mppe;		/* 0 off, 1 optional, 2 required */
+	int			 mppe;		/* CCP_MPPE_OFF, _OPTIONAL, _REQUIRED */
 	int			 mppe_bits;	/* 0x1 40, 0x2 56, 0x4 128 */
 	int			 mppe_stateful;
 	int			 mru;
@@ -275,8 +275,7 @@ struct sess_gre_req {
 
 /* IMSG_SESS_NET_REQ: authenticated; IPCP wants an address. */
 struct sess_net_req {
-	int			 mru;		/* negotiated, for the tun MTU */
-	int			 overhead;	/* transport bytes per frame */
+	int			 mru;		/* negotiated, less MPPE: tun MTU */
 };
 
 /* IMSG_SESS_NET */
@@ -299,9 +298,9 @@ enum sess_phase {
 	SESS_PHASE_CLOSING,
 };
 
+/* The user name is not here: the parent takes it from auth's verdict. */
 struct sess_state {
 	int		 phase;		/* enum sess_phase */
-	char		 user[PPP_NAME_MAX];
 	uint64_t	 ibytes, obytes, ipackets, opackets;
 };
 

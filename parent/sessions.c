@@ -229,13 +229,11 @@ session_state(struct session *s, struct imsg *imsg)
 	struct sess_state	 st;
 
 	if (imsg_get_data(imsg, &st, sizeof(st)) == -1 ||
-	    st.phase < SESS_PHASE_START || st.phase > SESS_PHASE_CLOSING ||
-	    memchr(st.user, '\0', sizeof(st.user)) == NULL) {
+	    st.phase < SESS_PHASE_START || st.phase > SESS_PHASE_CLOSING) {
 		log_warnx("session %u: bad %s", s->id,
 		    imsg_type_name(imsg->hdr.type));
 		return;
 	}
-	/* The user name comes from auth's verdict, never from the child. */
 	s->phase = st.phase;
 	s->ibytes = st.ibytes;
 	s->obytes = st.obytes;
@@ -258,6 +256,7 @@ session_ppp_conf(const struct ppp_conf *pc, struct sess_ppp *sp)
 	for (i = 0; i < pc->nauth && i < 4; i++)
 		sp->auth[i] = methods[pc->auth[i]];
 	sp->nauth = i;
+	/* session/ccp.h's CCP_MPPE_OFF (0), _OPTIONAL (1), _REQUIRED (2) */
 	sp->mppe = pc->mppe == CONF_MPPE_REQUIRED ? 2 :
 	    pc->mppe == CONF_MPPE_OPTIONAL ? 1 : 0;
 	sp->mppe_bits = pc->mppe_bits;

@@ -495,7 +495,6 @@ sipcp_need_addrs(void *arg)
 	mru = ppp_peer_mru(sess.ppp);
 	req.mru = (mru < (size_t)sess.init.ppp.mru ? (int)mru :
 	    sess.init.ppp.mru) - ccp_overhead(sess.ccp);
-	req.overhead = sess.tr.overhead;
 	session_send_parent(IMSG_SESS_NET_REQ, &req, sizeof(req));
 }
 
@@ -522,7 +521,7 @@ session_net(struct imsg *imsg)
 	 * answer an early IPCP request with Terminate-Ack, which costs a
 	 * restart timer: so IPCP opens only once MPPE is up.
 	 */
-	if (sess.init.ppp.mppe != 2 || ccp_encrypt_ok(sess.ccp))
+	if (sess.init.ppp.mppe != CCP_MPPE_REQUIRED || ccp_encrypt_ok(sess.ccp))
 		ipcp_set_addrs(sess.ipcp, &sess.addrs);
 }
 
@@ -548,7 +547,7 @@ sccp_up(void *arg)
 {
 	(void)arg;
 	log_debug("MPPE up");
-	if (sess.init.ppp.mppe == 2 && sess.have_addrs)
+	if (sess.init.ppp.mppe == CCP_MPPE_REQUIRED && sess.have_addrs)
 		ipcp_set_addrs(sess.ipcp, &sess.addrs);
 }
 
@@ -634,7 +633,6 @@ session_report(void)
 
 	memset(&st, 0, sizeof(st));
 	st.phase = sess.phase;
-	strlcpy(st.user, sess.user, sizeof(st.user));
 	st.ibytes = sess.ibytes;
 	st.obytes = sess.obytes;
 	st.ipackets = sess.ipackets;
