@@ -29,6 +29,7 @@ enum proc_id {
 	PROC_PARENT,
 	PROC_AUTH,
 	PROC_SESSION,
+	PROC_DISCOVERY,
 	PROC_CTL,
 	PROC_MAX
 };
@@ -80,6 +81,24 @@ enum imsg_type {
 	IMSG_SESS_GRE_REQ,		/* struct sess_gre_req */
 	IMSG_SESS_NET_REQ,		/* struct sess_net_req */
 
+	/*
+	 * parent <-> discovery.  The discovery process parses PPPoE
+	 * discovery frames for the parent, which only ever sees the
+	 * checked outcome: a MAC that asks for a session, or ends one.
+	 */
+	/* parent -> discovery */
+	IMSG_DISC_CONF,			/* struct disc_conf: a new interface set */
+	IMSG_DISC_IFACE,		/* fd: discovery socket; struct disc_iface */
+	IMSG_DISC_CONF_END,		/* the set is complete: use it */
+	IMSG_DISC_SESSION,		/* peerid: request; struct disc_session */
+	IMSG_DISC_SESSION_UP,		/* struct disc_sess: running, after a
+					   restart of discovery */
+	IMSG_DISC_SESSION_END,		/* struct disc_sess */
+	/* discovery -> parent */
+	IMSG_DISC_SESSION_REQ,		/* peerid: request; struct disc_session_req */
+	IMSG_DISC_PADT,			/* struct disc_padt */
+	IMSG_DISC_STATS,		/* struct disc_stats */
+
 	IMSG_MAX
 };
 
@@ -110,6 +129,18 @@ struct ctl_session {
 	uint64_t	 ibytes, obytes, ipackets, opackets;
 };
 
+/* IMSG_DISC_STATS, and in struct ctl_status */
+struct disc_stats {
+	uint64_t	 padi, pado, padr, pads, padt_in, padt_out;
+	uint64_t	 refused;	/* PADS with an error tag */
+	uint64_t	 malformed;	/* frames that did not parse */
+	uint64_t	 bad_cookie;	/* PADR without our cookie */
+	uint64_t	 rate_limited;	/* PADI/PADR over a rate */
+	uint64_t	 over_limit;	/* silent: session limits */
+	uint64_t	 unknown_service;
+	uint64_t	 unknown_session; /* PADT for no session */
+};
+
 struct ctl_status {
 	char		 version[16];
 	pid_t		 pid;
@@ -121,6 +152,8 @@ struct ctl_status {
 	pid_t		 auth_pid;
 	uint32_t	 auth_secrets;	/* entries the auth process loaded */
 	uint32_t	 auth_errors;	/* lines it skipped */
+	pid_t		 disc_pid;	/* -1: no PPPoE discovery process */
+	struct disc_stats disc;		/* PPPoE discovery counters */
 };
 
 struct ctl_result {
@@ -242,6 +275,16 @@ enum sess_proto {
 	SESS_PROTO_PPPOE,
 };
 
+/* A PPPoE session as the discovery stage set it up. */
+struct sess_pppoe {
+	char			 ifname[IFNAMSIZ];
+	uint8_t			 peer_mac[6];
+	uint8_t			 local_mac[6];
+	uint16_t		 session_id;
+	int			 max_payload;	/* largest PPP frame: 1492, or
+						   more by RFC 4638 */
+};
+
 /* The PPP profile of the session's listener. */
 struct sess_ppp {
 	int			 auth[4];	/* enum auth_method, offer order */
@@ -255,6 +298,8 @@ struct sess_ppp {
 	int			 idle_timeout;
 	int			 session_timeout;
 	int			 max_auth_failures;
+	int			 mss_clamp;	/* 0 off, -1 from the MTU, or
+						   this MSS */
 };
 
 struct sess_init {
@@ -265,6 +310,7 @@ struct sess_init {
 	int			 ctrl_timeout;	/* seconds to first message */
 	char			 hostname[64];	/* our name towards peers */
 	uint16_t		 call_id;	/* PPTP: ours, unique */
+	struct sess_pppoe	 pppoe;		/* PPPoE */
 	struct sess_ppp		 ppp;
 };
 
@@ -307,6 +353,74 @@ struct sess_state {
 /* IMSG_SESS_TERMINATE */
 struct sess_terminate {
 	char		 reason[CTL_MSG_MAX];
+	int		 peer_gone;	/* it said goodbye: no PPP goodbye */
+};
+
+/*
+ * IMSG_DISC_CONF starts a new set of PPPoE interfaces (at start and on
+ * every reload); IMSG_DISC_IFACE adds one with its discovery socket and
+ * IMSG_DISC_CONF_END replaces the running set with it.
+ */
+#define DISC_SERVICE_MAX	8
+#define DISC_SERVICE_LEN	64
+
+struct disc_conf {
+	uint32_t	 max_sessions;		/* daemon-wide */
+};
+
+struct disc_iface {
+	uint32_t	 ifindex;
+	char		 ifname[IFNAMSIZ];
+	uint8_t		 mac[6];
+	int		 mtu;			/* of the Ethernet interface */
+	char		 ac_name[64];
+	char		 services[DISC_SERVICE_MAX][DISC_SERVICE_LEN];
+	int		 nservices;
+	int		 any_service;		/* an empty Service-Name is ok */
+	int		 max_per_mac;		/* sessions, 0: no limit */
+	int		 padi_limit;		/* PADI+PADR per second, 0: none */
+	int		 padi_limit_per_mac;
+};
+
+/* IMSG_DISC_SESSION_REQ: a PADR with our cookie; peerid names it. */
+struct disc_session_req {
+	uint32_t	 ifindex;
+	uint8_t		 peer_mac[6];
+	char		 service[DISC_SERVICE_LEN];
+	int		 max_payload;		/* agreed by RFC 4638, or 1492 */
+};
+
+/* IMSG_DISC_SESSION: the parent's answer. */
+enum disc_refusal {
+	DISC_OK,
+	DISC_REFUSE_SERVICE,			/* Service-Name-Error */
+	DISC_REFUSE_SYSTEM,			/* AC-System-Error */
+	DISC_REFUSE_GENERIC,			/* Generic-Error */
+};
+
+struct disc_session {
+	int		 refusal;		/* enum disc_refusal */
+	uint16_t	 session_id;		/* DISC_OK */
+	uint32_t	 id;			/* the parent's session id */
+	char		 reason[64];		/* the error tag's text */
+};
+
+/*
+ * IMSG_DISC_SESSION_UP, IMSG_DISC_SESSION_END: a session of this MAC
+ * runs, or ended (then PADT to the peer, unless it sent one).
+ */
+struct disc_sess {
+	uint32_t	 ifindex;
+	uint8_t		 peer_mac[6];
+	uint16_t	 session_id;
+	int		 send_padt;
+};
+
+/* IMSG_DISC_PADT: the peer ended a session. */
+struct disc_padt {
+	uint32_t	 ifindex;
+	uint8_t		 peer_mac[6];
+	uint16_t	 session_id;
 };
 
 #endif /* PPPOXD_H */

@@ -32,6 +32,7 @@ static const char *const proc_names[PROC_MAX] = {
 	[PROC_PARENT] = "parent",
 	[PROC_AUTH] = "auth",
 	[PROC_SESSION] = "session",
+	[PROC_DISCOVERY] = "discovery",
 	[PROC_CTL] = "control",
 };
 
@@ -63,6 +64,15 @@ static const char *const imsg_names[IMSG_MAX] = {
 	[IMSG_SESS_STATE] = "SESS_STATE",
 	[IMSG_SESS_GRE_REQ] = "SESS_GRE_REQ",
 	[IMSG_SESS_NET_REQ] = "SESS_NET_REQ",
+	[IMSG_DISC_CONF] = "DISC_CONF",
+	[IMSG_DISC_IFACE] = "DISC_IFACE",
+	[IMSG_DISC_CONF_END] = "DISC_CONF_END",
+	[IMSG_DISC_SESSION] = "DISC_SESSION",
+	[IMSG_DISC_SESSION_UP] = "DISC_SESSION_UP",
+	[IMSG_DISC_SESSION_END] = "DISC_SESSION_END",
+	[IMSG_DISC_SESSION_REQ] = "DISC_SESSION_REQ",
+	[IMSG_DISC_PADT] = "DISC_PADT",
+	[IMSG_DISC_STATS] = "DISC_STATS",
 };
 
 const char *
@@ -167,6 +177,36 @@ proc_exec(const char *role, const char *user, const char *chroot_dir,
 	close(sp[1]);
 	*chanfd = sp[0];
 	return (pid);
+}
+
+/* Why a helper process went, for the log. */
+void
+proc_log_exit(const char *who, pid_t pid, int status)
+{
+	if (WIFSIGNALED(status))
+		log_warnx("%s: process %d killed by signal %d%s", who,
+		    (int)pid, WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
+		    " (seccomp: forbidden system call)" : "");
+	else
+		log_warnx("%s: process %d exited with status %d", who,
+		    (int)pid, WEXITSTATUS(status));
+}
+
+/* 1 (and the restart recorded) if a restart is allowed now, else 0. */
+int
+proc_restart_ok(struct proc_restarts *r, time_t now)
+{
+	int	 i, recent = 0;
+
+	for (i = 0; i < PROC_RESTART_MAX; i++)
+		if (r->at[i] != 0 && now - r->at[i] < PROC_RESTART_WINDOW)
+			recent++;
+	if (recent >= PROC_RESTART_MAX)
+		return (0);
+	memmove(&r->at[1], &r->at[0], sizeof(r->at[0]) *
+	    (PROC_RESTART_MAX - 1));
+	r->at[0] = now;
+	return (1);
 }
 
 void

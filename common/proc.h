@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 #include <event.h>
+#include <time.h>
 
 #include "imsg.h"
 
@@ -18,6 +19,17 @@ struct imsgev {
 	void		*data;
 	short		 events;
 	int		 dead;		/* peer gone or broke the protocol */
+};
+
+/*
+ * A helper process the parent restarts when it dies (auth, discovery),
+ * unless it died PROC_RESTART_MAX times within PROC_RESTART_WINDOW s.
+ */
+#define PROC_RESTART_MAX	5
+#define PROC_RESTART_WINDOW	60
+
+struct proc_restarts {
+	time_t		 at[PROC_RESTART_MAX];	/* newest first */
 };
 
 /* proc.c */
@@ -35,11 +47,14 @@ int		 imsgev_compose(struct imsgev *, uint32_t type, uint32_t peerid,
 int		 imsgev_io(struct imsgev *, short event);
 int		 imsgev_get(struct imsgev *, struct imsg *);
 const char	*imsg_type_name(uint32_t);
+void		 proc_log_exit(const char *, pid_t, int status);
+int		 proc_restart_ok(struct proc_restarts *, time_t now);
 
 /* sandbox.c */
 enum sandbox_role {
 	SANDBOX_AUTH,
 	SANDBOX_SESSION,
+	SANDBOX_DISCOVERY,
 };
 void		 sandbox_demote(enum sandbox_role, const char *user,
 		    const char *chroot_dir, const char *title);

@@ -47,7 +47,10 @@ static const int seccomp_auth[] = {
 	SCMP_SYS(lseek), SCMP_SYS(pread64),
 };
 
-/* session: only the base; its sockets and tun arrive ready to use. */
+/*
+ * session and discovery: only the base; their sockets and tun arrive
+ * ready to use.
+ */
 
 static void
 seccomp_allow(scmp_filter_ctx ctx, const int *calls, size_t n)
@@ -106,6 +109,7 @@ seccomp_enter(enum sandbox_role role)
 		    sizeof(seccomp_auth) / sizeof(seccomp_auth[0]));
 		break;
 	case SANDBOX_SESSION:
+	case SANDBOX_DISCOVERY:
 		/* pledge("stdio") */
 		break;
 	}

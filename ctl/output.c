@@ -160,9 +160,22 @@ ctl_output_status(struct ctl_output *out, const struct imsg *imsg)
 		json_string(body, st.config);
 		fprintf(body, ",\"sessions\":%u,\"listeners\":%u,\"auth\":{"
 		    "\"pid\":%d,\"running\":%s,\"secrets\":%u,"
-		    "\"skipped_lines\":%u}}", st.sessions, st.listeners,
+		    "\"skipped_lines\":%u}", st.sessions, st.listeners,
 		    (int)st.auth_pid, st.auth_pid > 0 ? "true" : "false",
 		    st.auth_secrets, st.auth_errors);
+		fprintf(body, ",\"discovery\":{\"pid\":%d,\"running\":%s,"
+		    "\"padi\":%" PRIu64 ",\"pado\":%" PRIu64 ",\"padr\":%"
+		    PRIu64 ",\"pads\":%" PRIu64 ",\"padt_in\":%" PRIu64
+		    ",\"padt_out\":%" PRIu64 ",\"refused\":%" PRIu64
+		    ",\"malformed\":%" PRIu64 ",\"bad_cookie\":%" PRIu64
+		    ",\"rate_limited\":%" PRIu64 ",\"over_limit\":%" PRIu64
+		    ",\"unknown_service\":%" PRIu64 ",\"unknown_session\":%"
+		    PRIu64 "}}", (int)st.disc_pid, st.disc_pid > 0 ? "true" :
+		    "false", st.disc.padi, st.disc.pado, st.disc.padr,
+		    st.disc.pads, st.disc.padt_in, st.disc.padt_out,
+		    st.disc.refused, st.disc.malformed, st.disc.bad_cookie,
+		    st.disc.rate_limited, st.disc.over_limit,
+		    st.disc.unknown_service, st.disc.unknown_session);
 	} else {
 		fprintf(body, "pppoxd %s, pid %d, up %s\n", st.version,
 		    (int)st.pid, up);
@@ -176,6 +189,23 @@ ctl_output_status(struct ctl_output *out, const struct imsg *imsg)
 			    (int)st.auth_pid, st.auth_secrets, st.auth_errors);
 		else
 			fprintf(body, "auth:       not running\n");
+		if (st.disc_pid > 0) {
+			fprintf(body, "discovery:  running, pid %d\n",
+			    (int)st.disc_pid);
+			fprintf(body, "  PADI %" PRIu64 ", PADO %" PRIu64
+			    ", PADR %" PRIu64 ", PADS %" PRIu64 " (%" PRIu64
+			    " refusing), PADT in %" PRIu64 " out %" PRIu64 "\n",
+			    st.disc.padi, st.disc.pado, st.disc.padr,
+			    st.disc.pads, st.disc.refused, st.disc.padt_in,
+			    st.disc.padt_out);
+			fprintf(body, "  dropped: %" PRIu64 " malformed, %"
+			    PRIu64 " bad cookie, %" PRIu64 " over rate, %"
+			    PRIu64 " over limits, %" PRIu64 " unknown service, %"
+			    PRIu64 " PADT for no session\n", st.disc.malformed,
+			    st.disc.bad_cookie, st.disc.rate_limited,
+			    st.disc.over_limit, st.disc.unknown_service,
+			    st.disc.unknown_session);
+		}
 	}
 	out->rows++;
 }

@@ -10,6 +10,7 @@
  * that depend on the call (its Call ID, session id, peer MAC) are patched
  * into a copy at the instructions named by the *_K_* indexes.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <linux/filter.h>
@@ -17,6 +18,7 @@
 #include <linux/if_packet.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -274,6 +276,40 @@ pppoe_open_session(const char *ifname, uint16_t session_id,
 	prog.len = NELEM(insns);
 	prog.filter = insns;
 	return (pppoe_socket(ifname, ETH_P_PPP_SES, &prog, what));
+}
+
+int
+pppoe_ifinfo(const char *ifname, uint32_t *ifindex, uint8_t mac[6], int *mtu)
+{
+	struct ifreq	 ifr;
+	int		 fd, rc = -1;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name)) >=
+	    sizeof(ifr.ifr_name) || (*ifindex = if_nametoindex(ifname)) == 0) {
+		log_warn("pppoe on %.*s", IFNAMSIZ, ifname);
+		return (-1);
+	}
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("pppoe on %s: socket", ifname);
+		return (-1);
+	}
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == -1)
+		log_warn("pppoe on %s: SIOCGIFHWADDR", ifname);
+	else if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+		log_warnx("pppoe on %s: not an Ethernet interface", ifname);
+		errno = EINVAL;
+	} else {
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+		if (ioctl(fd, SIOCGIFMTU, &ifr) == -1)
+			log_warn("pppoe on %s: SIOCGIFMTU", ifname);
+		else {
+			*mtu = ifr.ifr_mtu;
+			rc = 0;
+		}
+	}
+	close(fd);
+	return (rc);
 }
 
 /*

@@ -41,5 +41,11 @@ int	pppoe_open(const char *ifname, uint16_t ethertype);
  */
 int	pppoe_open_session(const char *ifname, uint16_t session_id,
 	    const uint8_t peer_mac[6]);
+/*
+ * What the discovery stage needs to know of an Ethernet interface: its
+ * index, hardware address and MTU.  0, or -1 after log_warn().
+ */
+int	pppoe_ifinfo(const char *ifname, uint32_t *ifindex, uint8_t mac[6],
+	    int *mtu);
 
 #endif /* PPPOXD_LISTEN_H */

@@ -23,10 +23,6 @@
 #include "parent.h"
 #include "util.h"
 
-/* More restarts than this within AUTH_RESTART_WINDOW s is fatal. */
-#define AUTH_RESTART_MAX	5
-#define AUTH_RESTART_WINDOW	60
-
 static void	 parent_dispatch_auth(int, short, void *);
 static void	 auth_proc_file(uint32_t, const struct auth_file_req *);
 static int	 auth_proc_file_open(const char *);
@@ -271,13 +267,7 @@ auth_proc_reap(pid_t pid, int status)
 {
 	if (pid != parent->auth_pid)
 		return (0);
-	if (WIFSIGNALED(status))
-		log_warnx("auth: process %d killed by signal %d%s", (int)pid,
-		    WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
-		    " (seccomp: forbidden system call)" : "");
-	else
-		log_warnx("auth: process %d exited with status %d", (int)pid,
-		    WEXITSTATUS(status));
+	proc_log_exit("auth", pid, status);
 	auth_proc_lost();
 	return (1);
 }
@@ -285,21 +275,12 @@ auth_proc_reap(pid_t pid, int status)
 static void
 auth_proc_lost(void)
 {
-	time_t	 now = time(NULL);
-	int	 i, recent = 0;
-
 	imsgev_clear(&parent->auth_iev);
 	parent->auth_pid = -1;
 	memset(&parent->auth_status, 0, sizeof(parent->auth_status));
-	for (i = 0; i < AUTH_RESTART_MAX; i++)
-		if (now - parent->auth_restarts[i] < AUTH_RESTART_WINDOW)
-			recent++;
-	if (recent >= AUTH_RESTART_MAX)
+	if (!proc_restart_ok(&parent->auth_restarts, time(NULL)))
 		fatalx("auth: died %d times within %d s, giving up",
-		    AUTH_RESTART_MAX, AUTH_RESTART_WINDOW);
-	memmove(&parent->auth_restarts[1], &parent->auth_restarts[0],
-	    sizeof(parent->auth_restarts[0]) * (AUTH_RESTART_MAX - 1));
-	parent->auth_restarts[0] = now;
+		    PROC_RESTART_MAX, PROC_RESTART_WINDOW);
 	log_info("auth: restarting");
 	auth_proc_start();
 }

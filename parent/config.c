@@ -461,6 +461,12 @@ config_print_ppp(FILE *fp, const struct ppp_conf *ppp)
 	fprintf(fp, "\tidle-timeout %d\n", ppp->idle_timeout);
 	fprintf(fp, "\tsession-timeout %d\n", ppp->session_timeout);
 	fprintf(fp, "\tmax-auth-failures %d\n", ppp->max_auth_failures);
+	if (ppp->mss_clamp == -1)
+		fprintf(fp, "\ttcp-mss-clamp yes\n");
+	else if (ppp->mss_clamp == 0)
+		fprintf(fp, "\ttcp-mss-clamp no\n");
+	else
+		fprintf(fp, "\ttcp-mss-clamp %d\n", ppp->mss_clamp);
 	fprintf(fp, "}\n");
 }
 
@@ -481,7 +487,15 @@ config_print_listen(FILE *fp, const struct listen_conf *lc)
 		break;
 	}
 	fprintf(fp, " pool \"%s\" ppp \"%s\"", lc->pool, lc->ppp);
-	for (i = 0; i < lc->nservices; i++)
-		fprintf(fp, " service \"%s\"", lc->services[i]);
+	if (lc->proto == CONF_PROTO_PPPOE) {
+		for (i = 0; i < lc->nservices; i++)
+			fprintf(fp, " service \"%s\"", lc->services[i]);
+		fprintf(fp, " any-service %s", lc->any_service ? "yes" : "no");
+		if (lc->ac_name[0] != '\0')
+			fprintf(fp, " ac-name \"%s\"", lc->ac_name);
+		fprintf(fp, " max-sessions-per-mac %d padi-limit %d "
+		    "padi-limit-per-mac %d", lc->max_per_mac, lc->padi_limit,
+		    lc->padi_limit_per_mac);
+	}
 	fprintf(fp, "\n");
 }

@@ -27,6 +27,9 @@
 #define CONF_ECHO_FAILURES	3
 #define CONF_MAX_AUTH_FAILURES	3
 #define CONF_PPTP_PORT		1723
+#define CONF_PADI_LIMIT		200	/* PADI+PADR per second, listener */
+#define CONF_PADI_LIMIT_PER_MAC	10	/* the same, from one MAC */
+#define CONF_AC_NAME_LEN	64
 
 enum conf_proto {
 	CONF_PROTO_PPTP,
@@ -85,6 +88,7 @@ struct ppp_conf {
 	int			 idle_timeout;	/* seconds, 0 = none */
 	int			 session_timeout;
 	int			 max_auth_failures;
+	int			 mss_clamp;	/* 0 off, -1 MTU - 40, or MSS */
 	int			 lineno;
 };
 
@@ -97,6 +101,12 @@ struct listen_conf {
 	char			 ifname[IFNAMSIZ];
 	char			 services[CONF_SERVICE_MAX][CONF_SERVICE_LEN];
 	int			 nservices;
+	int			 any_service;	/* empty Service-Name ok */
+	char			 ac_name[CONF_AC_NAME_LEN]; /* "": name */
+	int			 max_per_mac;	/* sessions; 0: no limit */
+	int			 padi_limit;	/* per second; 0: no limit */
+	int			 padi_limit_per_mac;
+	/* both */
 	char			 pool[CONF_NAME_MAX];
 	char			 ppp[CONF_NAME_MAX];	/* profile name */
 	int			 lineno;

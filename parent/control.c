@@ -345,6 +345,8 @@ control_auth_status(uint32_t ctlid)
 	st.auth_pid = parent->auth_pid;
 	st.auth_secrets = parent->auth_status.entries;
 	st.auth_errors = parent->auth_status.errors;
+	st.disc_pid = parent->disc_pid;
+	st.disc = parent->disc_stats;
 	imsgev_compose(&c->iev, IMSG_CTL_STATUS, 0, -1, &st, sizeof(st));
 	control_result(c, 0, "ok");
 }

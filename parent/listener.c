@@ -5,7 +5,8 @@
  *
  * The parent reads nothing from these sockets: for PPTP it accepts and
  * hands the connection to a new session child.  PPPoE discovery sockets
- * are opened here and later handed to the unprivileged discovery helper.
+ * are opened here and handed to the unprivileged discovery process
+ * (disc_proc.c), which reads them.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -79,8 +80,9 @@ listener_open(struct listener *l)
 		event_add(&l->ev, NULL);
 		break;
 	case CONF_PROTO_PPPOE:
-		if ((l->fd = pppoe_open(l->conf.ifname, PPPOE_ETH_DISCOVERY))
-		    == -1)
+		if (pppoe_ifinfo(l->conf.ifname, &l->ifindex, l->mac,
+		    &l->mtu) == -1 || (l->fd = pppoe_open(l->conf.ifname,
+		    PPPOE_ETH_DISCOVERY)) == -1)
 			return (-1);
 		break;
 	}
@@ -156,6 +158,22 @@ listeners_close(void)
 		TAILQ_REMOVE(&parent->listeners, l, entry);
 		listener_free(l);
 	}
+}
+
+/*
+ * The PPPoE listener on an interface, by the index the kernel gave it;
+ * ifindex 0: the first PPPoE listener.
+ */
+const struct listener *
+listeners_pppoe(uint32_t ifindex)
+{
+	struct listener	*l;
+
+	TAILQ_FOREACH(l, &parent->listeners, entry)
+		if (l->conf.proto == CONF_PROTO_PPPOE &&
+		    (ifindex == 0 || l->ifindex == ifindex))
+			return (l);
+	return (NULL);
 }
 
 int

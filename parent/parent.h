@@ -20,6 +20,10 @@ struct listener {
 	struct listen_conf	 conf;		/* copy; pool/ppp follow reload */
 	int			 fd;
 	struct event		 ev;
+	/* PPPoE: the interface as it was when we opened it */
+	uint32_t		 ifindex;
+	uint8_t			 mac[6];
+	int			 mtu;
 };
 TAILQ_HEAD(listeners, listener);
 
@@ -50,7 +54,12 @@ struct session {
 	struct sess_net_req	 net_req;
 	int			 addr_policy;	/* enum auth_addr */
 	struct in_addr		 fixed;
-	uint16_t		 call_id;	/* PPTP: ours, for GRE */
+	uint16_t		 call_id;	/* PPTP: ours, for GRE; PPPoE:
+						   the session id */
+	/* PPPoE */
+	uint32_t		 ifindex;
+	uint8_t			 peer_mac[6];
+	int			 padt_received;	/* the peer said goodbye */
 };
 RB_HEAD(session_tree, session);
 
@@ -69,7 +78,13 @@ struct parent {
 	pid_t			 auth_pid;
 	struct imsgev		 auth_iev;
 	struct auth_status	 auth_status;
-	time_t			 auth_restarts[5];	/* restart rate limit */
+	struct proc_restarts	 auth_restarts;
+	/* PPPoE discovery process */
+	pid_t			 disc_pid;
+	struct imsgev		 disc_iev;
+	struct proc_restarts	 disc_restarts;
+	struct disc_stats	 disc_stats;
+	uint32_t		 disc_next_req;
 	/* address pools and session interfaces */
 	TAILQ_HEAD(, parent_pool) pools;
 	struct nl		*nl;
@@ -87,6 +102,7 @@ int		 parent_reload(char *, size_t);
 int		 listeners_apply(struct config *);
 void		 listeners_close(void);
 int		 listeners_count(void);
+const struct listener *listeners_pppoe(uint32_t ifindex);
 /* sessions.c */
 void		 sessions_init(void);
 int		 sessions_spawn(const struct listener *, int fd,
@@ -99,6 +115,14 @@ void		 sessions_terminate_all(void);
 void		 sessions_verdict(const struct auth_verdict *);
 struct session	*sessions_first(void);
 struct session	*sessions_next(struct session *);
+int		 sessions_spawn_pppoe(const struct listener *,
+		    const struct disc_session_req *, struct disc_session *);
+void		 sessions_padt(const struct disc_padt *);
+/* disc_proc.c */
+int		 disc_proc_apply(void);
+int		 disc_proc_reap(pid_t, int status);
+void		 disc_proc_session_end(const struct session *);
+void		 disc_proc_shutdown(void);
 /* auth_proc.c */
 void		 auth_proc_start(void);
 int		 auth_proc_send_secrets(void);

@@ -121,6 +121,10 @@ static int	 parse_listen_if(struct parser *, const struct keyword *,
 		    void *);
 static int	 parse_listen_service(struct parser *, const struct keyword *,
 		    void *);
+static int	 parse_kw_yesno(struct parser *, const struct keyword *,
+		    void *);
+static int	 parse_mss_clamp(struct parser *, const struct keyword *,
+		    void *);
 static in_port_t listen_port(const struct listen_conf *);
 static void	 listen_set(struct listen_conf *, int, const void *,
 		    in_port_t);
@@ -134,6 +138,9 @@ static void	 listen_set(struct listen_conf *, int, const void *,
 #define INT(n, s, f, lo, hi) \
 	{ .name = n, .once = 1, .parse = parse_kw_int, \
 	  .offset = offsetof(s, f), .min = lo, .max = hi }
+#define YESNO(n, s, f) \
+	{ .name = n, .once = 1, .parse = parse_kw_yesno, \
+	  .offset = offsetof(s, f) }
 
 static const struct keyword global_keywords[] = {
 	STRING("user", parse_kw_string, struct config, user,
@@ -150,7 +157,7 @@ static const struct keyword global_keywords[] = {
 	KW("strip-domain", 1, parse_strip_domain),
 	KW("log", 1, parse_log),
 	/* PPTP call ids and PPPoE session ids are 16 bits. */
-	INT("max-sessions", struct config, max_sessions, 1, 65535),
+	INT("max-sessions", struct config, max_sessions, 1, 65534),
 	INT("control-timeout", struct config, ctrl_timeout, 1, 3600),
 	KW("pool", 0, parse_pool),
 	KW("ppp", 0, parse_ppp),
@@ -177,6 +184,7 @@ static const struct keyword ppp_keywords[] = {
 	INT("idle-timeout", struct ppp_conf, idle_timeout, 0, INT_MAX),
 	INT("session-timeout", struct ppp_conf, session_timeout, 0, INT_MAX),
 	INT("max-auth-failures", struct ppp_conf, max_auth_failures, 1, 20),
+	KW("tcp-mss-clamp", 1, parse_mss_clamp),
 	KW_END
 };
 
@@ -197,6 +205,14 @@ static const struct keyword pppoe_options[] = {
 	STRING("ppp", parse_kw_string, struct listen_conf, ppp,
 	    CONF_NAME_MAX, "ppp name"),
 	KW("service", 0, parse_listen_service),
+	YESNO("any-service", struct listen_conf, any_service),
+	STRING("ac-name", parse_kw_string, struct listen_conf, ac_name,
+	    CONF_AC_NAME_LEN, "AC name"),
+	INT("max-sessions-per-mac", struct listen_conf, max_per_mac, 0,
+	    65535),
+	INT("padi-limit", struct listen_conf, padi_limit, 0, 1000000),
+	INT("padi-limit-per-mac", struct listen_conf, padi_limit_per_mac, 0,
+	    1000000),
 	KW_END
 };
 
@@ -675,6 +691,54 @@ parse_kw_int(struct parser *p, const struct keyword *k, void *obj)
 }
 
 static int
+parse_kw_yesno(struct parser *p, const struct keyword *k, void *obj)
+{
+	const char	*s;
+	int		 v;
+
+	if ((s = want_word(p, k->name, "yes or no")) == NULL)
+		return (-1);
+	if (strcmp(s, "yes") == 0)
+		v = 1;
+	else if (strcmp(s, "no") == 0)
+		v = 0;
+	else {
+		parse_error(p, "%s: \"%s\", expected yes or no", k->name, s);
+		return (-1);
+	}
+	*(int *)(void *)((char *)obj + k->offset) = v;
+	lex(p);
+	return (0);
+}
+
+/* tcp-mss-clamp no|yes|MSS: yes follows the session's MTU. */
+static int
+parse_mss_clamp(struct parser *p, const struct keyword *k, void *obj)
+{
+	struct ppp_conf	*ppp = obj;
+	const char	*s, *errstr;
+	long long	 n;
+
+	if ((s = want_word(p, k->name, "yes, no or an MSS")) == NULL)
+		return (-1);
+	if (strcmp(s, "yes") == 0)
+		ppp->mss_clamp = -1;
+	else if (strcmp(s, "no") == 0)
+		ppp->mss_clamp = 0;
+	else {
+		n = strtonum(s, 536, 9000, &errstr);
+		if (errstr != NULL) {
+			parse_error(p, "%s \"%s\": expected yes, no or an "
+			    "MSS from 536 to 9000", k->name, s);
+			return (-1);
+		}
+		ppp->mss_clamp = n;
+	}
+	lex(p);
+	return (0);
+}
+
+static int
 parse_log(struct parser *p, const struct keyword *k, void *obj)
 {
 	struct config	*conf = obj;
@@ -1114,6 +1178,9 @@ parse_listen(struct parser *p, const struct keyword *k, void *obj)
 	} else if (strcmp(s, "pppoe") == 0) {
 		lc->proto = CONF_PROTO_PPPOE;
 		table = pppoe_options;
+		lc->any_service = 1;
+		lc->padi_limit = CONF_PADI_LIMIT;
+		lc->padi_limit_per_mac = CONF_PADI_LIMIT_PER_MAC;
 	} else {
 		parse_error(p, "listen: unknown protocol \"%s\", expected "
 		    "pptp or pppoe", s);

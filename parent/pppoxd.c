@@ -2,7 +2,8 @@
  * pppoxd.c: main() for every role, and the privileged parent's event loop.
  *
  * The same binary runs as the parent (no -P), or, re-exec'd by the parent,
- * as "-P auth" or "-P session" with its channel on PPPOXD_IMSG_FD.
+ * as "-P auth", "-P session" or "-P discovery" with its channel on
+ * PPPOXD_IMSG_FD.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -25,6 +26,7 @@
 #include "parent.h"
 #include "auth.h"
 #include "session.h"
+#include "pppoe_disc.h"
 
 struct parent		*parent;
 
@@ -96,6 +98,8 @@ main(int argc, char *argv[], char *envp[])
 			auth_main(user, chroot_dir);
 		else if (strcmp(role, "session") == 0)
 			session_main(user, chroot_dir);
+		else if (strcmp(role, "discovery") == 0)
+			pppoe_disc_main(user, chroot_dir);
 		fatalx("unknown role %s", role);
 	}
 
@@ -132,6 +136,7 @@ main(int argc, char *argv[], char *envp[])
 	parent->verbose = verbose;
 	parent->started = time(NULL);
 	parent->ctl_fd = -1;
+	parent->disc_pid = -1;
 	TAILQ_INIT(&parent->listeners);
 	sessions_init();
 
@@ -147,6 +152,8 @@ main(int argc, char *argv[], char *envp[])
 	if (network_init() == -1)
 		fatalx("cannot set up address pools and rtnetlink");
 	auth_proc_start();
+	if (disc_proc_apply() == -1)
+		fatalx("cannot start the PPPoE discovery process");
 	sandbox_parent_caps();
 
 	signal_set(&ev_sighup, SIGHUP, parent_sig, NULL);
@@ -229,6 +236,8 @@ parent_reload(char *msg, size_t len)
 	}
 	parent->conf = nconf;
 	config_free(oconf);
+	if (disc_proc_apply() == -1)
+		log_warnx("reload: cannot start the PPPoE discovery process");
 	if (network_apply(nconf) == -1)
 		log_warnx("reload: some pools could not be updated");
 	log_setverbose(parent->verbose > nconf->verbose ?
@@ -265,7 +274,8 @@ parent_sig(int sig, short event, void *arg)
 		break;
 	case SIGCHLD:
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (auth_proc_reap(pid, status))
+			if (auth_proc_reap(pid, status) ||
+			    disc_proc_reap(pid, status))
 				continue;
 			sessions_reap(pid, status);
 		}
@@ -281,5 +291,6 @@ parent_shutdown(void)
 	control_cleanup(parent->conf->socket);
 	if (parent->auth_pid > 0)
 		imsgev_clear(&parent->auth_iev);
+	disc_proc_shutdown();
 	log_info("terminated");
 }

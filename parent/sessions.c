@@ -24,6 +24,10 @@
 #define SESSION_KILL_TIMEOUT	5
 
 static int	 session_cmp(struct session *, struct session *);
+static struct session *session_new(const struct listener *, int,
+		    const char *);
+static int	 session_exec(struct session *, const struct listener *, int,
+		    struct sess_init *);
 static uint32_t	 session_new_id(void);
 static uint16_t	 session_new_call_id(void);
 static void	 parent_dispatch_session(int, short, void *);
@@ -34,6 +38,7 @@ static int	 session_net_give(struct session *, const struct sess_net_req *);
 static void	 session_ppp_conf(const struct ppp_conf *, struct sess_ppp *);
 static void	 session_channel_close(struct session *);
 static void	 session_killtimer(int, short, void *);
+static int	 session_terminate(struct session *, const char *, int);
 static void	 session_free(struct session *);
 
 RB_PROTOTYPE(session_tree, session, entry, session_cmp);
@@ -69,9 +74,10 @@ session_new_id(void)
 }
 
 /*
- * PPTP call ids, unique among running sessions: peers behind one NAT
- * address must get different ones (known_pitfalls D2), and the GRE
- * socket's filter matches on it.  max-sessions is below 65536.
+ * PPTP call ids and PPPoE session ids, unique among running sessions:
+ * PPTP peers behind one NAT address must get different ones
+ * (known_pitfalls D2), and the GRE socket's filter matches on it; RFC 2516
+ * reserves 0 and 0xffff.  max-sessions is below 65535.
  */
 static uint16_t
 session_new_call_id(void)
@@ -81,7 +87,7 @@ session_new_call_id(void)
 
 	for (;;) {
 		id = parent->next_call_id++;
-		if (id == 0)
+		if (id == 0 || id == 0xffff)
 			continue;
 		RB_FOREACH(s, session_tree, &parent->sessions)
 			if (s->call_id == id)
@@ -101,46 +107,49 @@ sessions_find(uint32_t id)
 }
 
 /*
- * Start a session child for a new connection fd (always consumed).
+ * A new entry for a connection from peername, or NULL (logged) when the
+ * daemon is full.  session_exec() starts its child.
  */
-int
-sessions_spawn(const struct listener *l, int fd,
-    const struct sockaddr_storage *peer, const struct sockaddr_storage *local)
+static struct session *
+session_new(const struct listener *l, int proto, const char *peername)
 {
 	struct config	*conf = parent->conf;
 	struct session	*s;
-	struct sess_init init;
-	struct ppp_conf	*pc;
-	char		 peername[64];
-	int		 chan, authfd;
 
-	sockaddr_str(peer, peername, sizeof(peername));
 	if (parent->nsessions >= (uint32_t)conf->max_sessions) {
 		log_warnx("%s: refused, max-sessions %d reached", peername,
 		    conf->max_sessions);
-		close(fd);
-		return (-1);
+		return (NULL);
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_warn("%s: session", peername);
-		close(fd);
-		return (-1);
+		return (NULL);
 	}
 	s->id = session_new_id();
-	s->proto = l->conf.proto == CONF_PROTO_PPTP ? SESS_PROTO_PPTP :
-	    SESS_PROTO_PPPOE;
+	s->proto = proto;
 	s->phase = SESS_PHASE_START;
 	s->started = time(NULL);
 	strlcpy(s->peer, peername, sizeof(s->peer));
 	strlcpy(s->pool, l->conf.pool, sizeof(s->pool));
-	s->peer_ss = *peer;
-	s->local_ss = *local;
-	if (s->proto == SESS_PROTO_PPTP)
-		s->call_id = session_new_call_id();
+	s->call_id = session_new_call_id();
+	return (s);
+}
+
+/*
+ * Start the child of s with its connection fd (always consumed) and the
+ * protocol's part of init filled in.  On failure s is freed.
+ */
+static int
+session_exec(struct session *s, const struct listener *l, int fd,
+    struct sess_init *init)
+{
+	struct config	*conf = parent->conf;
+	struct ppp_conf	*pc;
+	int		 chan, authfd;
+
 	if ((pc = config_ppp(conf, l->conf.ppp)) == NULL)
 		fatalx("listener refers to unknown ppp profile %s",
 		    l->conf.ppp);
-
 	s->pid = proc_exec("session", conf->user, conf->chroot,
 	    parent->debug, log_getverbose(), &chan);
 	if (s->pid == -1) {
@@ -153,17 +162,13 @@ sessions_spawn(const struct listener *l, int fd,
 	RB_INSERT(session_tree, &parent->sessions, s);
 	parent->nsessions++;
 
-	memset(&init, 0, sizeof(init));
-	init.id = s->id;
-	init.proto = s->proto;
-	init.peer = *peer;
-	init.local = *local;
-	init.ctrl_timeout = conf->ctrl_timeout;
-	strlcpy(init.hostname, conf->name, sizeof(init.hostname));
-	init.call_id = s->call_id;
-	session_ppp_conf(pc, &init.ppp);
-	imsgev_compose(&s->iev, IMSG_SESS_INIT, s->id, fd, &init,
-	    sizeof(init));
+	init->id = s->id;
+	init->proto = s->proto;
+	init->ctrl_timeout = conf->ctrl_timeout;
+	strlcpy(init->hostname, conf->name, sizeof(init->hostname));
+	session_ppp_conf(pc, &init->ppp);
+	imsgev_compose(&s->iev, IMSG_SESS_INIT, s->id, fd, init,
+	    sizeof(*init));
 	if ((authfd = auth_proc_new_session(s)) != -1)
 		imsgev_compose(&s->iev, IMSG_SESS_AUTHCHAN, s->id, authfd,
 		    NULL, 0);
@@ -171,6 +176,115 @@ sessions_spawn(const struct listener *l, int fd,
 	    s->proto == SESS_PROTO_PPTP ? "pptp" : "pppoe", s->peer,
 	    (int)s->pid);
 	return (0);
+}
+
+/*
+ * Start a session child for a new PPTP connection fd (always consumed).
+ */
+int
+sessions_spawn(const struct listener *l, int fd,
+    const struct sockaddr_storage *peer, const struct sockaddr_storage *local)
+{
+	struct session	*s;
+	struct sess_init init;
+	char		 peername[64];
+
+	sockaddr_str(peer, peername, sizeof(peername));
+	if ((s = session_new(l, SESS_PROTO_PPTP, peername)) == NULL) {
+		close(fd);
+		return (-1);
+	}
+	s->peer_ss = *peer;
+	s->local_ss = *local;
+	memset(&init, 0, sizeof(init));
+	init.peer = *peer;
+	init.local = *local;
+	init.call_id = s->call_id;
+	return (session_exec(s, l, fd, &init));
+}
+
+/*
+ * A PPPoE session for a PADR the discovery process accepted: limits,
+ * the session's own filtered socket, the child.  ans says what the peer
+ * is told (PADS with the session id, or with an error tag).
+ */
+int
+sessions_spawn_pppoe(const struct listener *l,
+    const struct disc_session_req *req, struct disc_session *ans)
+{
+	struct session	*s, *o;
+	struct sess_init init;
+	char		 peername[64];
+	int		 fd, n = 0;
+
+	snprintf(peername, sizeof(peername), "%02x:%02x:%02x:%02x:%02x:%02x"
+	    "%%%s", req->peer_mac[0], req->peer_mac[1], req->peer_mac[2],
+	    req->peer_mac[3], req->peer_mac[4], req->peer_mac[5],
+	    l->conf.ifname);
+	ans->refusal = DISC_REFUSE_SYSTEM;
+	if (l->conf.max_per_mac > 0) {
+		RB_FOREACH(o, session_tree, &parent->sessions)
+			if (o->proto == SESS_PROTO_PPPOE &&
+			    o->ifindex == l->ifindex &&
+			    memcmp(o->peer_mac, req->peer_mac, 6) == 0)
+				n++;
+		if (n >= l->conf.max_per_mac) {
+			log_warnx("%s: refused, max-sessions-per-mac %d "
+			    "reached", peername, l->conf.max_per_mac);
+			strlcpy(ans->reason, "too many sessions for this MAC",
+			    sizeof(ans->reason));
+			return (-1);
+		}
+	}
+	if ((s = session_new(l, SESS_PROTO_PPPOE, peername)) == NULL) {
+		strlcpy(ans->reason, "no more sessions",
+		    sizeof(ans->reason));
+		return (-1);
+	}
+	s->ifindex = l->ifindex;
+	memcpy(s->peer_mac, req->peer_mac, sizeof(s->peer_mac));
+	if ((fd = pppoe_open_session(l->conf.ifname, s->call_id,
+	    req->peer_mac)) == -1) {
+		free(s);
+		strlcpy(ans->reason, "cannot open the session",
+		    sizeof(ans->reason));
+		return (-1);
+	}
+	memset(&init, 0, sizeof(init));
+	strlcpy(init.pppoe.ifname, l->conf.ifname,
+	    sizeof(init.pppoe.ifname));
+	memcpy(init.pppoe.peer_mac, req->peer_mac, 6);
+	memcpy(init.pppoe.local_mac, l->mac, 6);
+	init.pppoe.session_id = s->call_id;
+	init.pppoe.max_payload = req->max_payload;
+	if (session_exec(s, l, fd, &init) == -1) {
+		strlcpy(ans->reason, "cannot start the session",
+		    sizeof(ans->reason));
+		return (-1);
+	}
+	ans->refusal = DISC_OK;
+	ans->session_id = s->call_id;
+	ans->id = s->id;
+	return (0);
+}
+
+/* The peer sent PADT: end its session, if it is the peer's. */
+void
+sessions_padt(const struct disc_padt *p)
+{
+	struct session	*s;
+
+	RB_FOREACH(s, session_tree, &parent->sessions)
+		if (s->proto == SESS_PROTO_PPPOE && s->call_id ==
+		    p->session_id && s->ifindex == p->ifindex &&
+		    memcmp(s->peer_mac, p->peer_mac, 6) == 0)
+			break;
+	if (s == NULL) {
+		log_debug("PADT for no session (%u)", p->session_id);
+		return;
+	}
+	s->padt_received = 1;
+	session_terminate(s, "the peer sent PADT", 1);
 }
 
 static void
@@ -374,12 +488,19 @@ session_channel_close(struct session *s)
 int
 sessions_terminate(struct session *s, const char *reason)
 {
+	return (session_terminate(s, reason, 0));
+}
+
+static int
+session_terminate(struct session *s, const char *reason, int peer_gone)
+{
 	struct sess_terminate	 t;
 
 	if (s->terminating)
 		return (0);
 	memset(&t, 0, sizeof(t));
 	strlcpy(t.reason, reason, sizeof(t.reason));
+	t.peer_gone = peer_gone;
 	log_info("session %u: terminating: %s", s->id, reason);
 	s->terminating = 1;
 	if (imsgev_compose(&s->iev, IMSG_SESS_TERMINATE, s->id, -1, &t,
@@ -444,6 +565,7 @@ static void
 session_free(struct session *s)
 {
 	network_release(s);
+	disc_proc_session_end(s);
 	RB_REMOVE(session_tree, &parent->sessions, s);
 	parent->nsessions--;
 	evtimer_del(&s->killtimer);

@@ -6,7 +6,7 @@
  *
  * Here live the channels to the parent and to auth, the PPP engine with
  * its authenticator, IPCP and CCP, and the tun device; the transport
- * (pptp.c) brings PPP frames in and takes them out.
+ * (pptp.c, pppoe.c) brings PPP frames in and takes them out.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -28,6 +28,7 @@
 #include "ipcp.h"
 #include "ccp.h"
 #include "chap.h"
+#include "pppoe.h"
 
 /* How often the parent hears the counters, and idle time is checked. */
 #define SESSION_REPORT_INTERVAL	5
@@ -173,6 +174,8 @@ session_dispatch_parent(int fd, short event, void *arg)
 			    memchr(t.reason, '\0', sizeof(t.reason)) == NULL)
 				fatalx("bad %s", imsg_type_name(imsg.hdr.type));
 			imsg_free(&imsg);
+			if (t.peer_gone)
+				session_exit(0, t.reason);
 			session_link_down(t.reason);
 			return;
 		default:
@@ -199,11 +202,18 @@ session_init(struct imsg *imsg)
 	    memchr(sess.init.hostname, '\0', sizeof(sess.init.hostname)) ==
 	    NULL)
 		fatalx("bad %s", imsg_type_name(imsg->hdr.type));
-	if (sess.init.proto != SESS_PROTO_PPTP)
-		fatalx("%s: unsupported protocol %d",
-		    imsg_type_name(imsg->hdr.type), sess.init.proto);
+	if (sess.init.proto != SESS_PROTO_PPTP &&
+	    (sess.init.proto != SESS_PROTO_PPPOE ||
+	    memchr(sess.init.pppoe.ifname, '\0',
+	    sizeof(sess.init.pppoe.ifname)) == NULL))
+		fatalx("bad %s: protocol %d", imsg_type_name(imsg->hdr.type),
+		    sess.init.proto);
 	sess.have_init = 1;
-	sockaddr_str(&sess.init.peer, sess.peer, sizeof(sess.peer));
+	if (sess.init.proto == SESS_PROTO_PPTP)
+		sockaddr_str(&sess.init.peer, sess.peer, sizeof(sess.peer));
+	else
+		pppoe_mac_str(sess.init.pppoe.peer_mac, sess.peer,
+		    sizeof(sess.peer));
 	snprintf(sess.title, sizeof(sess.title), "session %u %s", sess.init.id,
 	    sess.peer);
 	log_procinit(sess.title);
@@ -214,7 +224,10 @@ session_init(struct imsg *imsg)
 	evtimer_add(&sess.report, &tv);
 	log_debug("started");
 	session_report();
-	pptp_start(&sess.init, conn);
+	if (sess.init.proto == SESS_PROTO_PPTP)
+		pptp_start(&sess.init, conn);
+	else
+		pppoe_start(&sess.init, conn);
 }
 
 static void
@@ -302,7 +315,7 @@ session_link_up(const struct transport *tr)
 
 	memset(&link, 0, sizeof(link));
 	link.name = tr->name;
-	link.mtu = 1500 - tr->overhead;
+	link.mtu = tr->mtu != 0 ? tr->mtu : 1500 - tr->overhead;
 	link.flags = tr->flags;
 	link.output = link_output;
 	link.now = link_now;

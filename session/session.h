@@ -3,7 +3,7 @@
  * sandboxed; it speaks the tunnel protocol and PPP and moves the data.
  *
  * session.c owns the channels (parent, auth), the PPP engine and the tun
- * device; a transport (pptp.c now; pppoe.c, l2tp.c later) owns the
+ * device; a transport (pptp.c, pppoe.c; l2tp.c later) owns the
  * tunnel's sockets and hands PPP frames in and out.
  */
 #ifndef PPPOXD_SESSION_H
@@ -18,8 +18,10 @@ struct imsg;
 
 /* What session.c needs from the transport under PPP. */
 struct transport {
-	const char	*name;			/* "pptp" */
+	const char	*name;			/* "pptp", "pppoe" */
 	size_t		 overhead;		/* bytes around each frame */
+	size_t		 mtu;			/* largest PPP frame it carries;
+						   0: 1500 less the overhead */
 	int		 flags;			/* PPP_LINK_* */
 	void		*arg;
 	/* Send one PPP frame to the peer; -1 if it could not. */
@@ -42,5 +44,8 @@ const struct sess_init *session_init_msg(void);
 /* pptp.c */
 void		 pptp_start(const struct sess_init *, int conn);
 void		 pptp_gre_ready(int fd);
+
+/* pppoe.c */
+void		 pppoe_start(const struct sess_init *, int sock);
 
 #endif /* PPPOXD_SESSION_H */
