@@ -381,6 +381,7 @@ session_ppp_conf(const struct ppp_conf *pc, struct sess_ppp *sp)
 	sp->idle_timeout = pc->idle_timeout;
 	sp->session_timeout = pc->session_timeout;
 	sp->max_auth_failures = pc->max_auth_failures;
+	sp->mss_clamp = pc->mss_clamp;
 }
 
 /*

@@ -137,3 +137,35 @@ def run(tag, body):
     lab.ensure()
     with lab.Lab(tag) as L:
         body(L)
+
+
+def uml_pids(umid):
+    """Every process of the UML with this umid (its helpers included)."""
+    pids = []
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % p, "rb") as f:
+                if b"umid=" + umid.encode() + b"\0" in f.read() + b"\0":
+                    pids.append(int(p))
+        except OSError:
+            pass
+    return pids
+
+
+def vanish(umid):
+    """SIGKILL every process of a client UML at once, as a crash or a
+    pulled cable would: no goodbye of any kind reaches the server."""
+    import signal
+    for _ in range(50):
+        pids = uml_pids(umid)
+        if not pids:
+            return
+        for p in pids:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.1)
+    raise Failure("UML %s would not die" % umid)
