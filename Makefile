@@ -36,7 +36,7 @@ $(OBJDIR)/%.o: %.c
 # missing so that a prepared machine makes no network access.
 DEPS	 = build-essential pkg-config libevent-dev libbsd-dev libssl-dev \
 	   libcap-ng-dev libseccomp-dev mandoc iproute2 clang \
-	   libclang-rt-14-dev procps psmisc python3
+	   libclang-rt-14-dev procps psmisc python3 tcpdump
 deps:
 	@sh regress/lib/ensure-packages $(DEPS)
 

@@ -1,11 +1,13 @@
 """make demo: real clients connecting through pppoxd.
 
-pppoxd runs with the sample configuration (etc/pppoxd.conf) in a network
-namespace on the lab's private segment; a real PPTP client (pppd +
-pptp-linux in User-Mode Linux) connects with MS-CHAPv2 and MPPE-128,
-pings and measures throughput through the tunnel while pppoxctl shows
-the session; then everything is torn down.  Exits 1 and says what failed
-if anything did.
+pppoxd runs with the sample configuration (etc/pppoxd.conf), its PPPoE
+listener turned on for the lab's segment, in a network namespace on that
+segment.  A real PPTP client (pppd + pptp-linux in User-Mode Linux)
+connects with MS-CHAPv2 and MPPE-128, and a real PPPoE client (pppd with
+the rp-pppoe.so plugin, kernel PPPoE in another UML) with CHAP; both ping
+and measure throughput through their sessions while pppoxctl shows them;
+then everything is torn down.  Exits 1 and says what failed if anything
+did.
 """
 import os
 import subprocess
@@ -57,7 +59,10 @@ def main():
             f.write('# the sample, with paths of this demo\n'
                     'chroot "%s"\nsecrets "%s"\nsocket "%s"\n'
                     'name "pppoxd"\n\n' % (os.path.join(d, "empty"),
-                                           secrets, sock) + sample)
+                                           secrets, sock) + sample +
+                    '\n# PPPoE for the demo, on the lab segment\n'
+                    'listen pppoe on %s pool "clients" ppp "pppoe"\n' %
+                    ext.iface)
         log = os.path.join(d, "pppoxd.log")
 
         def ctl(*args):
@@ -82,40 +87,45 @@ def main():
         ctl("show", "status")
 
         say("a real PPTP client (pppd + pptp-linux in User-Mode Linux) "
-            "connects with MS-CHAPv2 and MPPE-128")
+            "connects with MS-CHAPv2 and MPPE-128, and a real PPPoE client "
+            "(pppd + rp-pppoe.so, kernel PPPoE, in another UML) with CHAP")
         c = L.start_clients("pptp", count=1, user="alice",
                             password="alice secret", auth="mschap-v2",
                             mppe="128", hold=30)
+        e = L.start_clients("pppoe", count=1, user="alice",
+                            password="alice secret", auth="chap",
+                            mppe="none", hold=30)
         c.wait_tested(90)
-        say("pppoxctl show sessions, while the client is connected")
+        e.wait_tested(90)
+        say("pppoxctl show sessions, while the clients are connected")
         if not ctl("show", "sessions"):
             fail("pppoxctl show sessions")
+        ctl("show", "status")
         c.release()
-        res = c.finish(60)
-        say("the client's results: ping and iperf3 through the tunnel")
+        e.release()
+        res = c.finish(60) + e.finish(60)
+        say("the clients' results: ping and iperf3 through the sessions")
         print(lab.format_results(res))
-        r = res[0] if res else {}
-        if str(r.get("up")) != "1":
-            fail("the PPTP client did not come up (its log: %s)" %
-                 r.get("log"))
-        else:
-            print("PPTP: up in %s ms, address %s, MPPE %s, ping %s/%s, "
-                  "iperf3 %s Mbit/s up, %s Mbit/s down" % (
-                      r.get("setup_ms"), r.get("ip"), r.get("mppe"),
+        for r, what, enc in zip(res + [{}, {}], ("PPTP", "PPPoE"),
+                                ("MPPE %s", "no MPPE%.0s")):
+            if str(r.get("up")) != "1":
+                fail("the %s client did not come up (its log: %s)" %
+                     (what, r.get("log")))
+                continue
+            print(("%s: up in %s ms, address %s, " + enc + ", ping %s/%s, "
+                   "iperf3 %s Mbit/s up, %s Mbit/s down") % (
+                      what, r.get("setup_ms"), r.get("ip"), r.get("mppe"),
                       r.get("ping_rx"), r.get("ping_tx"),
                       r.get("iperf_mbps"), r.get("iperf_rev_mbps")))
             if str(r.get("ping")) != "1":
-                fail("no ping through the PPTP tunnel")
+                fail("no ping through the %s session" % what)
             if not r.get("iperf_mbps"):
-                fail("no iperf3 figure through the PPTP tunnel")
-        say("after the client hung up")
+                fail("no iperf3 figure through the %s session" % what)
+        say("after the clients hung up")
         time.sleep(1)
         ctl("show", "sessions")
         say("pppoxd's log")
         print(open(log).read())
-    say("not shown yet")
-    print("  - a real PPPoE client through pppoxd: PPPoE issue #6 "
-          "(pppoxd has no PPPoE discovery yet)")
     print("\ndemo took %.0f s" % (time.monotonic() - t0))
     if failed:
         print("demo FAILED:\n  - " + "\n  - ".join(failed))
