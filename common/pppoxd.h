@@ -71,8 +71,8 @@ enum imsg_type {
 	IMSG_AUTH_RESULT,		/* auth -> session: struct auth_result */
 
 	/* parent -> session */
+	IMSG_SESS_AUTHCHAN,		/* fd: the channel to auth; first */
 	IMSG_SESS_INIT,			/* fd: the connection; struct sess_init */
-	IMSG_SESS_AUTHCHAN,		/* fd: the channel to auth */
 	IMSG_SESS_GRE,			/* fd: the call's GRE socket */
 	IMSG_SESS_NET,			/* fd: the tun device; struct sess_net */
 	IMSG_SESS_TERMINATE,		/* struct sess_terminate */

@@ -81,7 +81,9 @@ static const struct sock_filter gre_filter_ip6_x =
 /*
  * PPPoE session stage (RFC 2516 5.5) for one session, on a frame that
  * starts with the Ethernet header: dst(6) src(6) type(2), then VER/TYPE,
- * CODE, SESSION_ID, LENGTH.
+ * CODE, SESSION_ID, LENGTH.  A session is its id and both MAC addresses:
+ * frames of the same id between the peer and another concentrator (seen
+ * when the interface is promiscuous) are not this session's.
  */
 #define PPPOE_VERTYPE_CODE	0x1100	/* VER 1, TYPE 1, CODE 0 (data) */
 
@@ -89,27 +91,35 @@ enum {
 	PPPOE_K_SESSION = 5,	/* session id */
 	PPPOE_K_MAC_HI = 7,	/* source MAC octets 0-3 */
 	PPPOE_K_MAC_LO = 9,	/* source MAC octets 4-5 */
+	PPPOE_K_DST_HI = 11,	/* destination MAC octets 0-3 */
+	PPPOE_K_DST_LO = 13,	/* destination MAC octets 4-5 */
 };
 
 static const struct sock_filter pppoe_session_filter[] = {
 	/* 0-1: ethertype PPPoE session */
 	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_PPP_SES, 0, 9),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_PPP_SES, 0, 13),
 	/* 2-3: version/type 1/1, code 0 */
 	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 14),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PPPOE_VERTYPE_CODE, 0, 7),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PPPOE_VERTYPE_CODE, 0, 11),
 	/* 4-5: session id (k patched) */
 	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 16),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 5),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 9),
 	/* 6-7: source MAC, first four octets (k patched) */
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 6),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 7),
 	/* 8-9: source MAC, last two octets (k patched) */
 	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 10),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 5),
+	/* 10-11: destination MAC, first four octets (k patched) */
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
+	/* 12-13: destination MAC, last two octets (k patched) */
+	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-	/* 10 */
+	/* 14 */
 	BPF_STMT(BPF_RET | BPF_K, BPF_ACCEPT),
-	/* 11 */
+	/* 15 */
 	BPF_STMT(BPF_RET | BPF_K, BPF_DROP),
 };
 
@@ -247,7 +257,7 @@ pppoe_open(const char *ifname, uint16_t ethertype)
 
 int
 pppoe_open_session(const char *ifname, uint16_t session_id,
-    const uint8_t peer_mac[6])
+    const uint8_t peer_mac[6], const uint8_t local_mac[6])
 {
 	struct sock_filter	 insns[NELEM(pppoe_session_filter)];
 	struct sock_fprog	 prog;
@@ -273,6 +283,10 @@ pppoe_open_session(const char *ifname, uint16_t session_id,
 	    (uint32_t)peer_mac[1] << 16 | (uint32_t)peer_mac[2] << 8 |
 	    peer_mac[3];
 	insns[PPPOE_K_MAC_LO].k = (uint32_t)peer_mac[4] << 8 | peer_mac[5];
+	insns[PPPOE_K_DST_HI].k = (uint32_t)local_mac[0] << 24 |
+	    (uint32_t)local_mac[1] << 16 | (uint32_t)local_mac[2] << 8 |
+	    local_mac[3];
+	insns[PPPOE_K_DST_LO].k = (uint32_t)local_mac[4] << 8 | local_mac[5];
 	prog.len = NELEM(insns);
 	prog.filter = insns;
 	return (pppoe_socket(ifname, ETH_P_PPP_SES, &prog, what));

@@ -36,11 +36,12 @@ int	pppoe_open(const char *ifname, uint16_t ethertype);
 /*
  * An AF_PACKET SOCK_RAW socket for one PPPoE session on ifname: only
  * session-stage frames (0x8864, version/type 1/1, code 0) with this
- * session id from peer_mac pass its filter.  session_id must be neither
- * 0 nor 0xffff (RFC 2516 reserves both); peer_mac must be unicast.
+ * session id from peer_mac to local_mac pass its filter.  session_id must
+ * be neither 0 nor 0xffff (RFC 2516 reserves both); peer_mac must be
+ * unicast.
  */
 int	pppoe_open_session(const char *ifname, uint16_t session_id,
-	    const uint8_t peer_mac[6]);
+	    const uint8_t peer_mac[6], const uint8_t local_mac[6]);
 /*
  * What the discovery stage needs to know of an Ethernet interface: its
  * index, hardware address and MTU.  0, or -1 after log_warn().

@@ -40,6 +40,8 @@
 #define DISC_LOG_BUDGET		20	/* drop lines per DISC_LOG_INTERVAL */
 #define DISC_LOG_INTERVAL	10	/* seconds */
 #define DISC_STATS_INTERVAL	1	/* seconds between reports */
+#define DISC_PADS_AGAIN_MS	10000	/* a PADR repeated this soon after
+					   its PADS gets the same PADS */
 
 /* A token bucket: rate per second, as many in a burst. */
 struct bucket {
@@ -62,15 +64,6 @@ struct disc_if {
 };
 TAILQ_HEAD(disc_ifs, disc_if);
 
-/* A running session, for PADT checks and the session limits. */
-struct live_session {
-	RB_ENTRY(live_session)	 entry;
-	uint32_t		 ifindex;
-	uint8_t			 mac[6];
-	uint16_t		 session_id;
-};
-RB_HEAD(live_sessions, live_session);
-
 /* A PADR waiting for the parent; what its PADS must echo. */
 struct disc_pending {
 	TAILQ_ENTRY(disc_pending) entry;
@@ -87,6 +80,19 @@ struct disc_pending {
 	int			 max_payload;	/* echoed if not 0 */
 };
 TAILQ_HEAD(disc_pendings, disc_pending);
+
+/* A running session, for PADT checks and the session limits. */
+struct live_session {
+	RB_ENTRY(live_session)	 entry;
+	uint32_t		 ifindex;
+	uint8_t			 mac[6];
+	uint16_t		 session_id;
+	/* its PADS, for a client that sends its PADR again */
+	uint64_t		 started_ms;	/* 0: unknown (restart) */
+	struct disc_pending	 pads;
+};
+RB_HEAD(live_sessions, live_session);
+
 
 struct disc {
 	struct imsgev		 parent_iev;
@@ -135,7 +141,9 @@ static void	 disc_answer(struct imsg *);
 static void	 disc_pads(struct disc_if *, const struct disc_pending *,
 		    const struct disc_session *);
 static void	 disc_session_ref(struct imsg *);
-static void	 disc_session_add(uint32_t, const uint8_t *, uint16_t);
+static void	 disc_session_add(uint32_t, const uint8_t *, uint16_t,
+		    const struct disc_pending *);
+static struct live_session *disc_pads_again(const struct disc_pending *);
 static void	 disc_padt_out(uint32_t, const uint8_t *, uint16_t);
 static void	 disc_send(struct disc_if *, const struct pppoe_buf *,
 		    const char *);
@@ -321,6 +329,7 @@ disc_input(struct disc_if *di, const uint8_t *frame, size_t len)
 {
 	struct pppoe_disc	 d;
 	const char		*why;
+	char			 m[18];
 
 	if (pppoe_disc_parse(frame, len, &d, &why) == -1) {
 		disc.stats.malformed++;
@@ -331,14 +340,30 @@ disc_input(struct disc_if *di, const uint8_t *frame, size_t len)
 	switch (d.code) {
 	case PPPOE_CODE_PADI:
 		disc.stats.padi++;
-		disc_padi(di, &d);
 		break;
 	case PPPOE_CODE_PADR:
 		disc.stats.padr++;
-		disc_padr(di, &d);
 		break;
 	case PPPOE_CODE_PADT:
 		disc.stats.padt_in++;
+		break;
+	}
+	disc_stats_changed();
+	/* On a promiscuous interface: another concentrator's, seen only. */
+	if (d.code != PPPOE_CODE_PADI &&
+	    memcmp(d.dst, di->conf.mac, sizeof(d.dst)) != 0) {
+		log_debug("%s: ignoring code 0x%02x to %s", di->conf.ifname,
+		    d.code, pppoe_mac_str(d.dst, m, sizeof(m)));
+		return;
+	}
+	switch (d.code) {
+	case PPPOE_CODE_PADI:
+		disc_padi(di, &d);
+		break;
+	case PPPOE_CODE_PADR:
+		disc_padr(di, &d);
+		break;
+	case PPPOE_CODE_PADT:
 		disc_padt_in(di, &d);
 		break;
 	}
@@ -413,6 +438,9 @@ disc_padr(struct disc_if *di, const struct pppoe_disc *d)
 {
 	struct disc_pending	 want, *p;
 	struct disc_session_req	 req;
+	struct disc_session	 ans;
+	struct live_session	*ls;
+	char			 m[18];
 
 	if (!disc_rate_ok(di, d->src))
 		return;
@@ -452,6 +480,16 @@ disc_padr(struct disc_if *di, const struct pppoe_disc *d)
 		disc_pads(di, &want, NULL);
 		return;
 	}
+	if ((ls = disc_pads_again(&want)) != NULL) {
+		memset(&ans, 0, sizeof(ans));
+		ans.refusal = DISC_OK;
+		ans.session_id = ls->session_id;
+		log_debug("%s: PADR again from %s: PADS for session %u again",
+		    di->conf.ifname, pppoe_mac_str(want.mac, m, sizeof(m)),
+		    ls->session_id);
+		disc_pads(di, &ls->pads, &ans);
+		return;
+	}
 	TAILQ_FOREACH(p, &disc.pending, entry)
 		if (p->ifindex == want.ifindex &&
 		    memcmp(p->mac, want.mac, 6) == 0 &&
@@ -483,6 +521,33 @@ disc_padr(struct disc_if *di, const struct pppoe_disc *d)
 	req.max_payload = p->max_payload > 0 ? p->max_payload : PPPOE_MTU;
 	imsgev_compose(&disc.parent_iev, IMSG_DISC_SESSION_REQ, p->reqid, -1,
 	    &req, sizeof(req));
+}
+
+/*
+ * A client whose PADS got lost sends its PADR again, with the same
+ * Host-Uniq: it gets the same PADS, not a second session.  Later, the
+ * same PADR is a client that started over, and a new session.
+ */
+static struct live_session *
+disc_pads_again(const struct disc_pending *want)
+{
+	struct live_session	 key, *s;
+	uint64_t		 now = disc_now_ms();
+
+	memset(&key, 0, sizeof(key));
+	key.ifindex = want->ifindex;
+	memcpy(key.mac, want->mac, 6);
+	for (s = RB_NFIND(live_sessions, &disc.sessions, &key); s != NULL &&
+	    s->ifindex == key.ifindex && memcmp(s->mac, key.mac, 6) == 0;
+	    s = RB_NEXT(live_sessions, &disc.sessions, s))
+		if (s->started_ms != 0 &&
+		    now - s->started_ms < DISC_PADS_AGAIN_MS &&
+		    s->pads.has_host_uniq == want->has_host_uniq &&
+		    s->pads.host_uniq_len == want->host_uniq_len &&
+		    memcmp(s->pads.host_uniq, want->host_uniq,
+		    want->host_uniq_len) == 0)
+			return (s);
+	return (NULL);
 }
 
 static void
@@ -658,7 +723,7 @@ disc_answer(struct imsg *imsg)
 	TAILQ_REMOVE(&disc.pending, p, entry);
 	disc.npending--;
 	if (ans.refusal == DISC_OK)
-		disc_session_add(p->ifindex, p->mac, ans.session_id);
+		disc_session_add(p->ifindex, p->mac, ans.session_id, p);
 	if ((di = disc_if_find(p->ifindex)) != NULL)
 		disc_pads(di, p, &ans);
 	free(p);
@@ -729,7 +794,7 @@ disc_session_ref(struct imsg *imsg)
 	if (imsg_get_data(imsg, &ds, sizeof(ds)) == -1)
 		fatalx("bad %s", imsg_type_name(imsg->hdr.type));
 	if (imsg->hdr.type == IMSG_DISC_SESSION_UP) {
-		disc_session_add(ds.ifindex, ds.peer_mac, ds.session_id);
+		disc_session_add(ds.ifindex, ds.peer_mac, ds.session_id, NULL);
 		return;
 	}
 	memset(&key, 0, sizeof(key));
@@ -746,7 +811,8 @@ disc_session_ref(struct imsg *imsg)
 }
 
 static void
-disc_session_add(uint32_t ifindex, const uint8_t *mac, uint16_t sid)
+disc_session_add(uint32_t ifindex, const uint8_t *mac, uint16_t sid,
+    const struct disc_pending *p)
 {
 	struct live_session	*s;
 
@@ -755,6 +821,10 @@ disc_session_add(uint32_t ifindex, const uint8_t *mac, uint16_t sid)
 	s->ifindex = ifindex;
 	memcpy(s->mac, mac, 6);
 	s->session_id = sid;
+	if (p != NULL) {
+		s->pads = *p;
+		s->started_ms = disc_now_ms();
+	}
 	if (RB_INSERT(live_sessions, &disc.sessions, s) != NULL) {
 		free(s);	/* known already */
 		return;

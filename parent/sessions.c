@@ -167,11 +167,15 @@ session_exec(struct session *s, const struct listener *l, int fd,
 	init->ctrl_timeout = conf->ctrl_timeout;
 	strlcpy(init->hostname, conf->name, sizeof(init->hostname));
 	session_ppp_conf(pc, &init->ppp);
-	imsgev_compose(&s->iev, IMSG_SESS_INIT, s->id, fd, init,
-	    sizeof(*init));
+	/*
+	 * The auth channel first: a PPPoE peer may reach authentication
+	 * within the child's first read of its socket.
+	 */
 	if ((authfd = auth_proc_new_session(s)) != -1)
 		imsgev_compose(&s->iev, IMSG_SESS_AUTHCHAN, s->id, authfd,
 		    NULL, 0);
+	imsgev_compose(&s->iev, IMSG_SESS_INIT, s->id, fd, init,
+	    sizeof(*init));
 	log_info("session %u: %s connection from %s, child %d", s->id,
 	    s->proto == SESS_PROTO_PPTP ? "pptp" : "pppoe", s->peer,
 	    (int)s->pid);
@@ -244,7 +248,7 @@ sessions_spawn_pppoe(const struct listener *l,
 	s->ifindex = l->ifindex;
 	memcpy(s->peer_mac, req->peer_mac, sizeof(s->peer_mac));
 	if ((fd = pppoe_open_session(l->conf.ifname, s->call_id,
-	    req->peer_mac)) == -1) {
+	    req->peer_mac, l->mac)) == -1) {
 		free(s);
 		strlcpy(ans->reason, "cannot open the session",
 		    sizeof(ans->reason));

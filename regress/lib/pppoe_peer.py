@@ -20,6 +20,11 @@ TAG_END, TAG_SERVICE, TAG_AC_NAME, TAG_HOST_UNIQ = 0, 0x101, 0x102, 0x103
 TAG_COOKIE, TAG_RELAY, TAG_MAX_PAYLOAD = 0x104, 0x110, 0x120
 TAG_SERVICE_ERR, TAG_SYSTEM_ERR, TAG_GENERIC_ERR = 0x201, 0x202, 0x203
 BROADCAST = b"\xff" * 6
+SOL_PACKET = 263                # linux/socket.h
+PACKET_IGNORE_OUTGOING = 23     # linux/if_packet.h, Linux 4.20
+PPP_LCP, PPP_PAP, PPP_CHAP = 0xc021, 0xc023, 0xc223
+LCP_CONFREQ, LCP_CONFACK, LCP_CONFNAK, LCP_CONFREJ = 1, 2, 3, 4
+LCP_TERMREQ, LCP_TERMACK, LCP_ECHOREQ, LCP_ECHOREP = 5, 6, 9, 10
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -34,13 +39,18 @@ def _setns(path):
         os.close(fd)
 
 
-def open_raw(netns, ifname, ethertype=0x0003):
-    """An AF_PACKET socket on ifname inside netns (ETH_P_ALL default)."""
+def open_raw(netns, ifname, ethertype=0x0003, ignore_outgoing=False):
+    """An AF_PACKET socket on ifname inside netns (ETH_P_ALL default).
+    With ignore_outgoing it does not see what any socket sends on ifname,
+    as a peer on the wire would not (a flood from another socket then
+    cannot fill its receive queue)."""
     orig = os.open("/proc/self/ns/net", os.O_RDONLY)
     try:
         _setns("/run/netns/" + netns)
         s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                           socket.htons(ethertype))
+        if ignore_outgoing:
+            s.setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)
         s.bind((ifname, ethertype))
         mac = s.getsockname()[4]
     finally:
@@ -64,11 +74,11 @@ def tag(t, v=b""):
     return struct.pack("!HH", t, len(v)) + v
 
 
-def disc_frame(dst, src, code, sid=0, tags=b"", length=None):
+def disc_frame(dst, src, code, sid=0, tags=b"", length=None, vertype=0x11):
     if length is None:
         length = len(tags)
     return (dst + src + struct.pack("!H", ETH_DISC) +
-            struct.pack("!BBHH", 0x11, code, sid, length) + tags)
+            struct.pack("!BBHH", vertype, code, sid, length) + tags)
 
 
 def sess_frame(dst, src, sid, payload):
@@ -98,8 +108,9 @@ class Client:
     """One PPPoE client MAC on a raw socket (it may speak for others:
     frames can carry any source MAC)."""
 
-    def __init__(self, netns, ifname, mac=None):
-        self.sock, self.ifmac = open_raw(netns, ifname)
+    def __init__(self, netns, ifname, mac=None, ignore_outgoing=False):
+        self.sock, self.ifmac = open_raw(netns, ifname,
+                                         ignore_outgoing=ignore_outgoing)
         self.mac = mac or self.ifmac
         self.ac = None
         self.cookie = None
@@ -130,11 +141,14 @@ class Client:
             if want is None or want(p):
                 return p
 
-    def padi(self, service=b"", host_uniq=None, extra=b"", mac=None):
+    def padi_frame(self, service=b"", host_uniq=None, extra=b"", mac=None):
         t = tag(TAG_SERVICE, service)
         if host_uniq is not None:
             t += tag(TAG_HOST_UNIQ, host_uniq)
-        self.send(disc_frame(BROADCAST, mac or self.mac, PADI, 0, t + extra))
+        return disc_frame(BROADCAST, mac or self.mac, PADI, 0, t + extra)
+
+    def padi(self, service=b"", host_uniq=None, extra=b"", mac=None):
+        self.send(self.padi_frame(service, host_uniq, extra, mac))
 
     def pado(self, timeout=2, mac=None):
         p = self.recv(timeout, lambda p: p[2] == ETH_DISC and p[3] == PADO,
@@ -144,16 +158,19 @@ class Client:
             self.cookie = p[5].get(TAG_COOKIE, [None])[0]
         return p
 
-    def padr(self, service=b"", host_uniq=None, cookie=None, extra=b"",
-             mac=None, ac=None):
+    def padr_frame(self, service=b"", host_uniq=None, cookie=None,
+                   extra=b"", mac=None, ac=None):
         t = tag(TAG_SERVICE, service)
         if host_uniq is not None:
             t += tag(TAG_HOST_UNIQ, host_uniq)
         c = cookie if cookie is not None else self.cookie
         if c is not None:
             t += tag(TAG_COOKIE, c)
-        self.send(disc_frame(ac or self.ac, mac or self.mac, PADR, 0,
-                             t + extra))
+        return disc_frame(ac or self.ac, mac or self.mac, PADR, 0, t + extra)
+
+    def padr(self, service=b"", host_uniq=None, cookie=None, extra=b"",
+             mac=None, ac=None):
+        self.send(self.padr_frame(service, host_uniq, cookie, extra, mac, ac))
 
     def pads(self, timeout=5, mac=None):
         p = self.recv(timeout, lambda p: p[2] == ETH_DISC and p[3] == PADS,
@@ -194,3 +211,102 @@ class Client:
         opts = struct.pack("!BBH", 1, 4, mru) + \
             struct.pack("!BBI", 5, 6, magic)
         return struct.pack("!HBBH", 0xc021, 1, ident, 4 + len(opts)) + opts
+
+    def drain(self):
+        """Drop what is queued on the socket; how many frames."""
+        n = 0
+        while select.select([self.sock], [], [], 0)[0]:
+            self.sock.recv(65535)
+            n += 1
+        return n
+
+    def collect(self, timeout, until=None):
+        """Every frame received, to any destination, until until(parsed)
+        is true for one (it is the last in the list) or timeout seconds
+        pass: (list of parsed frames, whether until was met)."""
+        got = []
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return got, False
+            r, _, _ = select.select([self.sock], [], [], left)
+            if not r:
+                return got, False
+            p = parse(self.sock.recv(65535))
+            if p is None:
+                continue
+            got.append(p)
+            if until is not None and until(p):
+                return got, True
+
+    def send_lcp(self, code, ident, data=b"", sid=None):
+        self.send_ppp(struct.pack("!HBBH", PPP_LCP, code, ident,
+                                  4 + len(data)) + data, sid)
+
+    def recv_lcp(self, timeout, codes=None, ident=None):
+        """The next LCP packet of our session as (code, ident, data), or
+        None; codes and ident filter."""
+        def want(p):
+            if p[2] != ETH_SESS or p[4] != self.sid or len(p[6]) < 6 or \
+                    struct.unpack("!H", p[6][:2])[0] != PPP_LCP:
+                return False
+            c, i = p[6][2], p[6][3]
+            return (codes is None or c in codes) and \
+                (ident is None or i == ident)
+        p = self.recv(timeout, want)
+        if p is None:
+            return None
+        ln = struct.unpack("!H", p[6][4:6])[0]
+        return p[6][2], p[6][3], p[6][6:2 + ln]
+
+    def lcp_open(self, timeout=10, mru=1492, magic=0x01020304, ident=0x40):
+        """Bring LCP to Opened: our Configure-Request (MRU and magic)
+        acked and the server's acked as it came.  The server's options,
+        or None if it did not get there (a Nak or Reject of ours ends
+        the attempt: this peer does not adapt)."""
+        opts = struct.pack("!BBH", 1, 4, mru) + struct.pack("!BBI", 5, 6,
+                                                             magic)
+        end = time.monotonic() + timeout
+        acked, his, resend = False, None, 0
+        while time.monotonic() < end:
+            if not acked and time.monotonic() >= resend:
+                self.send_lcp(LCP_CONFREQ, ident, opts)
+                resend = time.monotonic() + 1
+            r = self.recv_lcp(0.2)
+            if r is None:
+                continue
+            code, i, data = r
+            if code == LCP_CONFREQ:
+                self.send_lcp(LCP_CONFACK, i, data)
+                his = data
+            elif code == LCP_CONFACK and i == ident:
+                acked = True
+            elif code in (LCP_CONFNAK, LCP_CONFREJ) and i == ident:
+                return None
+            if acked and his is not None:
+                return his
+        return None
+
+    def lcp_echo(self, ident, timeout=3, magic=0x01020304, data=b""):
+        """Echo-Request; the Echo-Reply's data after its magic number, or
+        None if no reply came."""
+        self.send_lcp(LCP_ECHOREQ, ident, struct.pack("!I", magic) + data)
+        r = self.recv_lcp(timeout, (LCP_ECHOREP,), ident)
+        return r[2][4:] if r is not None else None
+
+    def wait_padt(self, timeout):
+        """The PADT for our session (parsed), or None; LCP
+        Terminate-Requests on the way are acked, so that a server which
+        says goodbye in PPP first is not kept waiting."""
+        def want(p):
+            if p[2] == ETH_DISC:
+                return p[3] == PADT
+            return p[4] == self.sid and p[6][:3] == struct.pack(
+                "!HB", PPP_LCP, LCP_TERMREQ)
+        end = time.monotonic() + timeout
+        while True:
+            p = self.recv(max(0, end - time.monotonic()), want)
+            if p is None or p[2] == ETH_DISC:
+                return p
+            self.send_lcp(LCP_TERMACK, p[6][3])

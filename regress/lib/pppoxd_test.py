@@ -98,6 +98,15 @@ def cmdline(pid):
 
 def role_of(pid):
     c = cmdline(pid)
+    # Demoted children are named "pppoxd: ROLE"; before that the argument
+    # of -P says it (the chroot path could contain any word).
+    w = c.split()
+    if w[:1] == ["pppoxd:"] and len(w) > 1:
+        return w[1]
+    if "-P" in w[:-1]:
+        return w[w.index("-P") + 1]
+    if "discovery" in c:
+        return "discovery"
     if "auth" in c:
         return "auth"
     if "session" in c:

@@ -482,7 +482,7 @@ case_pppoe_session_filter(const char *nspath)
 	static const uint8_t want_2b[] = { 2, END_B };
 	static const uint8_t want_1c[] = { 4, END_C };
 	/* Outgoing frames reach only ETH_P_ALL sockets: no 12 here. */
-	static const uint8_t want_all[] = { 1, 2, 3, 4, 6, 7, 8, 10,
+	static const uint8_t want_all[] = { 1, 2, 3, 4, 6, 7, 8, 10, 11,
 	    END_A, END_B, END_C };
 	struct sockaddr_ll	 sll;
 	struct tags		 t;
@@ -490,9 +490,9 @@ case_pppoe_session_filter(const char *nspath)
 
 	(void)nspath;
 	nettest_pin_cpu();
-	s1b = pppoe_open_session("veth-a", 1, mac_b);
-	s2b = pppoe_open_session("veth-a", 2, mac_b);
-	s1c = pppoe_open_session("veth-a", 1, mac_c);
+	s1b = pppoe_open_session("veth-a", 1, mac_b, mac_a);
+	s2b = pppoe_open_session("veth-a", 2, mac_b, mac_a);
+	s1c = pppoe_open_session("veth-a", 1, mac_c, mac_a);
 	CHECK(s1b != -1 && s2b != -1 && s1c != -1);
 	if (s1b == -1 || s2b == -1 || s1c == -1)
 		return (test_done("pppoe-session-filter"));
@@ -522,6 +522,8 @@ case_pppoe_session_filter(const char *nspath)
 	frame_send(txb, mac_a, mac_b, 0x8864, 0x21, 0x00, 1, 8);
 	/* The reserved session 0xffff and session 0: nobody's. */
 	frame_send(txb, mac_a, mac_b, 0x8864, 0x11, 0x00, 0xffff, 10);
+	/* Session 1 of :0b, but to another concentrator (promiscuous). */
+	frame_send(txb, mac_c, mac_b, 0x8864, 0x11, 0x00, 1, 11);
 	/* Our own outgoing frame, even one that looks like the peer's. */
 	frame_send(txa, mac_b, mac_b, 0x8864, 0x11, 0x00, 1, 12);
 	frame_send(txb, mac_a, mac_b, 0x8864, 0x11, 0x00, 1, END_A);
@@ -599,23 +601,25 @@ case_pppoe_bad_args(const char *nspath)
 
 	(void)nspath;
 	errno = 0;
-	CHECK(pppoe_open_session("veth-a", 0, mac_b) == -1 && errno == EINVAL);
-	errno = 0;
-	CHECK(pppoe_open_session("veth-a", 0xffff, mac_b) == -1 &&
+	CHECK(pppoe_open_session("veth-a", 0, mac_b, mac_a) == -1 &&
 	    errno == EINVAL);
 	errno = 0;
-	CHECK(pppoe_open_session("veth-a", 1, mac_bcast) == -1 &&
+	CHECK(pppoe_open_session("veth-a", 0xffff, mac_b, mac_a) == -1 &&
 	    errno == EINVAL);
 	errno = 0;
-	CHECK(pppoe_open_session("veth-a", 1, zero) == -1 && errno == EINVAL);
+	CHECK(pppoe_open_session("veth-a", 1, mac_bcast, mac_a) == -1 &&
+	    errno == EINVAL);
 	errno = 0;
-	CHECK(pppoe_open_session("pppoxd-none0", 1, mac_b) == -1 &&
+	CHECK(pppoe_open_session("veth-a", 1, zero, mac_a) == -1 &&
+	    errno == EINVAL);
+	errno = 0;
+	CHECK(pppoe_open_session("pppoxd-none0", 1, mac_b, mac_a) == -1 &&
 	    errno == ENODEV);
 	errno = 0;
 	CHECK(pppoe_open("pppoxd-none0", PPPOE_ETH_DISCOVERY) == -1 &&
 	    errno == ENODEV);
 	CHECK(pppoe_open("sixteen-chars-xx", PPPOE_ETH_DISCOVERY) == -1);
-	CHECK((fd = pppoe_open_session("veth-a", 0xfffe, mac_b)) != -1);
+	CHECK((fd = pppoe_open_session("veth-a", 0xfffe, mac_b, mac_a)) != -1);
 	if (fd != -1)
 		close(fd);
 	return (test_done("pppoe-bad-args"));
