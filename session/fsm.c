@@ -211,7 +211,8 @@ fsm_init(struct fsm *f, struct ppp *ppp, const struct fsm_callbacks *cb,
 	f->termid = f->id;
 	f->reply_seen = 1;		/* nothing outstanding */
 	f->timeout_ms = ppp->params.restart_ms;
-	f->first_timeout_ms = ppp->params.first_restart_ms;
+	/* LCP sets first_timeout_ms; an NCP's peer is up and answers. */
+	f->first_timeout_ms = 0;
 	f->max_configure = ppp->params.max_configure;
 	f->max_terminate = ppp->params.max_terminate;
 	f->max_failure = ppp->params.max_failure;

@@ -116,6 +116,13 @@ lcp_init(struct lcp *lcp, struct ppp *ppp)
 	lcp->ppp = ppp;
 	lcp->peer_mru = PPP_MRU_DEFAULT;
 	fsm_init(&lcp->fsm, ppp, &lcp_callbacks, lcp);
+	/*
+	 * Our first Configure-Request may reach a peer that is not yet
+	 * listening (known_pitfalls B1): retry it soon.  Not so in the
+	 * NCPs, where a retry that crosses a slow Ack makes the peer
+	 * renegotiate, and pppd drops a link whose required MPPE went down.
+	 */
+	lcp->fsm.first_timeout_ms = ppp->params.first_restart_ms;
 	ppp_timer_init(&lcp->echo_timer, lcp_echo_timeout, lcp);
 }
 

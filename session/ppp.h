@@ -123,7 +123,7 @@ struct ppp_params {
 	unsigned int	 echo_interval;	/* seconds between Echo-Requests */
 	unsigned int	 echo_failures;	/* unanswered ones before we close */
 	unsigned int	 restart_ms;	/* FSM restart timer */
-	unsigned int	 first_restart_ms;	/* for a negotiation's first
+	unsigned int	 first_restart_ms;	/* for LCP's first
 					 * Configure-Request (pitfalls B1) */
 	int		 max_configure;	/* RFC 1661 4.6 */
 	int		 max_terminate;

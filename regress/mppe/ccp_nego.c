@@ -849,7 +849,10 @@ case_required_timeout(void)
 	struct ppp_params	 c;
 	uint64_t		 t0;
 
-	side_new(&a, &sa, 1, &pol_req128, KEYS_SERVER, NULL);
+	/* 5 Configure-Requests 3 s apart: CCP gives up before the timer. */
+	h_conf(&c);
+	c.max_configure = 5;
+	side_new(&a, &sa, 1, &pol_req128, KEYS_SERVER, &c);
 	open_lcp(&a);
 	t0 = h_clock;
 	h_run_for(&a, NULL, 60000);
