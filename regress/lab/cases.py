@@ -3,6 +3,7 @@ the reference servers (pptpd and pppoe-server, with pppd, in a UML), and
 its own teardown.  Every session case really connects and passes traffic;
 a failure here is the lab's (or the reference's), not pppoxd's."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,11 +59,10 @@ def run(tag, body):
 
 def ensure():
     lab.ensure()
-    left = lab.leftovers()
-    if left:
-        # A lab whose owner died (a killed test run) is fair to clean.
-        lab.clean_stale()
-        left = lab.leftovers()
+    # A lab whose owner died (a killed test run) is fair to clean; labs
+    # of other test runs on this host that are still going are theirs.
+    lab.clean_stale()
+    left = lab.strays()
     check(left == [], "no lab leftovers before the case (%s)" % left)
 
 
@@ -305,6 +305,87 @@ def pppoxd_server(L):
           "pppoxd's log is in the run directory")
 
 
+def nat_segment():
+    """A client behind the lab's NAT reaches the external side as the
+    router's address; the NAT goes with the lab."""
+    ensure()
+    with lab.Lab("nat") as L:
+        lab_id = L.id
+        ext = L.external_server()
+        ext.start_iperf()
+        nat = L.nat()
+        check(nat.netns in lab._netns_list() and
+              nat.netns.startswith(lab_id),
+              "the router's namespace %s is up" % nat.netns)
+        addrs = subprocess.run(nat.argv(["ip", "-o", "-4", "addr"]),
+                               capture_output=True, text=True).stdout
+        check("%s/16" % lab.NAT_OUTSIDE_IP in addrs and
+              "%s/16" % lab.NAT_INSIDE_IP in addrs,
+              "it has %s outside and %s inside" % (lab.NAT_OUTSIDE_IP,
+                                                   lab.NAT_INSIDE_IP))
+        c = L.start_clients("lan", nat=True, iperf_secs=1, hold=60)
+        check(c.wait_tested(90), "the client behind the NAT is tested")
+        ct = nat.conntrack()
+        c.release()
+        r = c.finish()
+        show(r)
+        x = r[0]
+        check(x["up"] == 1 and x["ip"] == "%s.1.1" % lab.NAT_NET,
+              "the client has %s.1.1, behind the NAT" % lab.NAT_NET)
+        check(x["ping_tx"] > 0 and x["ping_rx"] == x["ping_tx"],
+              "it pings %s through the router (%d/%d)" % (
+                  lab.SERVER_IP, x["ping_rx"], x["ping_tx"]))
+        check(x["iperf_mbps"] is not None and x["iperf_mbps"] > 0 and
+              x["iperf_rev_mbps"] is not None and x["iperf_rev_mbps"] > 0,
+              "iperf3 both ways through the router: %s / %s Mbit/s" % (
+                  x["iperf_mbps"], x["iperf_rev_mbps"]))
+        log = open(os.path.join(ext.dir, "iperf3-%d.log" %
+                                lab.IPERF_PORT)).read()
+        froms = set(re.findall(r"Accepted connection from ([0-9.]+)", log))
+        check(froms == {lab.NAT_OUTSIDE_IP}, "the server side saw only "
+              "the router's address %s" % sorted(froms))
+        nat_tcp = [e for e in ct if e["proto"] == "tcp" and
+                   e["orig"].get("dport") == str(lab.IPERF_PORT)]
+        check(nat_tcp and all(e["orig"]["src"] == x["ip"] and
+                              e["reply"]["dst"] == lab.NAT_OUTSIDE_IP
+                              for e in nat_tcp),
+              "the router's conntrack masquerades %s as %s (%d entries)"
+              % (x["ip"], lab.NAT_OUTSIDE_IP, len(nat_tcp)))
+    left = lab.leftovers(lab_id)
+    check(left == [], "no leftovers of the lab and its NAT (%s)" % left)
+
+
+def nat_pptp_reference(L):
+    """Two PPTP clients behind the NAT against pptpd: the router's PPTP
+    helper carries both calls (a failure here is the lab's, not
+    pppoxd's)."""
+    s = L.reference_server("pptpd", users=USERS, auth="mschap-v2",
+                           mppe="128", wait=False, max_life=MAX_LIFE)
+    cs = [L.start_clients("pptp", nat=True, user="user%d" % k,
+                          password="pw%d" % k, iperf_secs=1, hold=90,
+                          up_timeout=40) for k in range(2)]
+    for c in cs:
+        check(c.wait_tested(120), "%s is tested" % c.uml.name)
+    gre = L.nat_side.gre_flows()
+    r = []
+    for c in cs:
+        c.release()
+        r += c.finish()
+    show(r, s)
+    for x in r:
+        check_session(x, "10.78.1.", "mschap-v2", "128")
+    print("router's GRE flows: %s" % gre)
+    check(len(gre) == 2 and
+          {f["inside"] for f in gre} == {"%s.%d.1" % (lab.NAT_NET, k)
+                                         for k in (1, 2)} and
+          {f["outside"] for f in gre} == {lab.NAT_OUTSIDE_IP},
+          "two GRE flows from two inside addresses leave as %s" %
+          lab.NAT_OUTSIDE_IP)
+    check(len({f["nat_call"] for f in gre}) == 2,
+          "the server sees two distinct client call IDs %s" %
+          [f["nat_call"] for f in gre])
+
+
 def teardown_clean():
     ensure()
     # 1. A case failing while sessions are held: close() must stop both
@@ -312,9 +393,11 @@ def teardown_clean():
     start = time.monotonic()
     umls = []
     rundir = None
+    lab_id = None
     try:
         with lab.Lab("teardown") as L:
             rundir = L.dir
+            lab_id = L.id
             L.reference_server("pptpd", users=USERS, auth="mschap-v2",
                                mppe="128", wait=False, max_life=MAX_LIFE)
             c = L.start_clients("pptp", password=PASSWORD, hold=300,
@@ -330,7 +413,7 @@ def teardown_clean():
     print("lab with held sessions torn down; case took %.1fs" % took)
     check(not any(os.path.exists("/proc/%d" % p) for p in umls),
           "both UMLs are gone (%s)" % umls)
-    left = lab.leftovers()
+    left = lab.leftovers(lab_id)
     check(left == [], "no leftovers after a failed case (%s)" % left)
     # A failed lab keeps its run directory for the logs; not this one.
     shutil.rmtree(rundir, ignore_errors=True)
@@ -341,7 +424,8 @@ def teardown_clean():
             "L = lab.Lab('orphan').__enter__()\n"
             "e = L.external_server(); e.start_iperf()\n"
             "c = L.start_clients('lan', hold=300, iperf=0)\n"
-            "c.wait_tested(60)\n"
+            "n = L.start_clients('lan', hold=300, iperf=0, nat=True)\n"
+            "c.wait_tested(60); n.wait_tested(60)\n"
             "print(L.dir, flush=True)\n"
             "import time; time.sleep(300)\n" % HERE)
     p = subprocess.Popen([sys.executable, "-c", code],
@@ -349,14 +433,23 @@ def teardown_clean():
     try:
         rundir = p.stdout.readline().strip()
         check(rundir != "", "an orphan lab is up (%s)" % rundir)
-        check(lab.leftovers() != [], "it shows as leftovers while alive")
+        lab_id = os.path.basename(rundir).split("-")[0]
+        check(lab.leftovers(lab_id) != [],
+              "it shows as leftovers while alive")
+        check(lab_id + "n" in lab._netns_list(),
+              "its NAT router's namespace is up")
+        check(lab_id in lab.live_ids() and
+              not any(x.split()[-1].startswith(lab_id)
+                      for x in lab.strays()),
+              "a live lab, not a stray")
     finally:
         p.kill()
         p.wait(10)
+    check(lab_id not in lab.live_ids(), "its owner is gone")
     cleaned = lab.clean_stale()
-    check(len(cleaned) == 1, "clean_stale() tore down the orphan (%s)" %
+    check(lab_id in cleaned, "clean_stale() tore down the orphan (%s)" %
           cleaned)
-    left = lab.leftovers()
+    left = lab.leftovers(lab_id)
     check(left == [], "no leftovers after clean_stale() (%s)" % left)
     shutil.rmtree(rundir, ignore_errors=True)
 
@@ -381,6 +474,9 @@ CASES = {
     "lab-pppoxd-server":
         lambda: run("pppoxd", pppoxd_server),
     "lab-teardown-clean": teardown_clean,
+    "lab-nat-segment": nat_segment,
+    "lab-nat-pptp-reference":
+        lambda: run("nat-pptp", nat_pptp_reference),
 }
 
 if __name__ == "__main__":

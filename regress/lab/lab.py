@@ -7,6 +7,9 @@ side is either a reference server (pptpd and/or pppoe-server, with pppd)
 in a UML of its own, pppoxd in a UML of its own (the same footing, for
 make bench), or "external": a second namespace whose veth "lab0" sits on
 the bridge with 10.77.0.1/16, where the caller runs pppoxd.
+Client UMLs sit on the segment or, with nat=True, behind a NAT: a bridge
+of their own and a router namespace that masquerades them (PPTP helper
+included) as one segment address.
 Client UMLs each run one scenario (pptp, pppoe, pppoe-user, lan) with N
 pppd instances; the lab turns what they leave into one key=value result
 file (and dict) per instance.  Lab.close()
@@ -38,9 +41,15 @@ TMP = os.environ.get("LAB_TMP", "/tmp")
 
 # The segment is 10.77.0.0/16: the server side is 10.77.0.1, client UML u
 # instance i binds 10.77.(u+1).(i+1).  Tunnels: the server end is
-# 10.78.0.1, pptpd hands out 10.78.1.x, pppoe-server 10.78.2.x.
+# 10.78.0.1, pptpd hands out 10.78.1.x, pppoe-server 10.78.2.x.  Behind
+# the NAT is 10.79.0.0/16: the router is 10.79.0.1 there and 10.77.254.1
+# on the segment, client UML u instance i binds 10.79.(u+1).(i+1).
 SERVER_IP = "10.77.0.1"
+LAN_NET = "10.77.0.0"
 LAN_LEN = 16
+NAT_NET = "10.79"
+NAT_INSIDE_IP = "10.79.0.1"
+NAT_OUTSIDE_IP = "10.77.254.1"
 PPP_LOCAL = "10.78.0.1"
 DNS = ("10.78.0.53", "10.78.0.54")
 PPTP_POOL = ("10.78.1.1", 250)
@@ -70,10 +79,16 @@ class LabError(Exception):
     pass
 
 
+# The NAT router's rules (Nat).  No daemon: nft loads them and exits.
+NAT_PACKAGES = ("nftables",)
+
+
 def ensure():
     """Install the lab's packages if missing; no service starts on the
     host."""
     subprocess.run(["sh", os.path.join(HOME, "ensure-lab")], check=True)
+    subprocess.run(["sh", os.path.join(HOME, "..", "lib", "ensure-packages")]
+                   + list(NAT_PACKAGES), check=True)
 
 
 def _run(argv, check=True):
@@ -198,10 +213,14 @@ def _stop_pid(pid, match, grace):
 
 class Uml:
     """One UML on the segment: hostfs root, uml/init.sh as init, its own
-    umid and tap, console on DIR/console.log, parameters in DIR/env."""
+    umid and tap, console on DIR/console.log, parameters in DIR/env.
+    The tap is on the segment's bridge unless bridge names another one
+    of the segment namespace (the NAT's inside)."""
 
-    def __init__(self, lab, name, role, env, mem=256, deadline=120):
+    def __init__(self, lab, name, role, env, mem=256, deadline=120,
+                 bridge=None):
         self.lab = lab
+        self.bridge = bridge or lab.bridge
         self.name = name
         self.role = role
         self.dir = os.path.join(lab.dir, name)
@@ -224,7 +243,7 @@ class Uml:
         env.update(self.env)
         _write(os.path.join(self.dir, "env"), "".join(
             "%s=%s\n" % (k, shlex.quote(str(v))) for k, v in env.items()))
-        self.lab._tap(self.tap)
+        self.lab._tap(self.tap, self.bridge)
         argv = ["ip", "netns", "exec", self.lab.netns, LINUX,
                 "mem=%dM" % self.mem, "umid=" + self.umid,
                 "root=/dev/root", "rootfstype=hostfs", "rootflags=/", "rw",
@@ -333,26 +352,9 @@ class UmlServer:
         line), "procs" (the server processes with their memory), "ctl"
         (pppoxctl show sessions).  Returns the answer's path prefix
         DIR/snap-N; the UML acts on it within about a second."""
-        if self._requests >= self.REQUESTS:
-            raise LabError("no more than %d requests per server" %
-                           self.REQUESTS)
-        if not self.uml.running():
-            raise LabError("%s server UML is not running" % self.kind)
         self._requests += 1
-        n = self._requests
-        prefix = os.path.join(self.dir, "snap-%d" % n)
-        path = os.path.join(self.dir, "req-%d" % n)
-        # Whole, then renamed: the UML must never see it half written.
-        _write(path + ".tmp", "%s %d\n" % (what, n))
-        os.rename(path + ".tmp", path)
-        if not _wait_for(lambda: os.path.exists(prefix + ".done") or
-                         not self.uml.running(), timeout, 0.05):
-            raise LabError("%s server: no answer to %s within %ds" % (
-                self.kind, what, timeout))
-        if not os.path.exists(prefix + ".done"):
-            raise LabError("%s server UML ended before answering %s" % (
-                self.kind, what))
-        return prefix
+        return _ask(self.uml, "%s server" % self.kind, self._requests,
+                    self.REQUESTS, what, (), timeout)
 
     def cpu(self):
         """The server UML's CPU time so far, in seconds (USER_HZ 100):
@@ -420,6 +422,29 @@ class UmlServer:
             _write(os.path.join(self.dir, "stop"), "stop\n")
             self.uml.wait(grace)
         self.uml.kill()
+
+
+def _ask(uml, who, n, most, verb, args, timeout):
+    """Request n of a UML whose role follows DIR/req-1..most: write
+    DIR/req-n ("VERB n ARGS...") and wait for DIR/snap-n.done; return the
+    answer's path prefix DIR/snap-n."""
+    if n > most:
+        raise LabError("%s: no more than %d requests" % (who, most))
+    if not uml.running():
+        raise LabError("%s: its UML is not running" % who)
+    prefix = os.path.join(uml.dir, "snap-%d" % n)
+    path = os.path.join(uml.dir, "req-%d" % n)
+    # Whole, then renamed: the UML must never see it half written.
+    _write(path + ".tmp", " ".join([verb, str(n)] + [str(a) for a in args])
+           + "\n")
+    os.rename(path + ".tmp", path)
+    if not _wait_for(lambda: os.path.exists(prefix + ".done") or
+                     not uml.running(), timeout, 0.05):
+        raise LabError("%s: no answer to %s within %ds" % (who, verb,
+                                                          timeout))
+    if not os.path.exists(prefix + ".done"):
+        raise LabError("%s: its UML ended before answering %s" % (who, verb))
+    return prefix
 
 
 def _cpu_fields(line):
@@ -642,6 +667,132 @@ class External:
         self.stop_iperf(grace)
 
 
+class Nat:
+    """Clients behind one address: a bridge of their own (BRIDGE, in the
+    segment namespace, where their taps are) and a router namespace
+    (plabXXXXn) with two veths, "in0" on that bridge (NAT_INSIDE_IP, the
+    clients' gateway) and "out0" on the segment's bridge (NAT_OUTSIDE_IP),
+    forwarding and masquerading everything that leaves by out0.
+
+    PPTP needs more than masquerading: GRE has no ports, so the kernel's
+    PPTP helper (nf_conntrack_pptp, nf_nat_pptp) reads each control
+    connection, expects its GRE and rewrites the client's call ID to the
+    connection's masqueraded port.  Helpers are no longer attached by
+    port on their own: the rules attach "pptp" to TCP 1723 from inside.
+    Everything here goes with the router's namespace and the bridge's
+    links; nothing runs in it."""
+
+    INSIDE = "in0"
+    OUTSIDE = "out0"
+
+    def __init__(self, lab):
+        self.lab = lab
+        self.netns = lab.id + "n"
+        self.bridge = lab.id + "nb"
+        self.inside_ip = NAT_INSIDE_IP
+        self.outside_ip = NAT_OUTSIDE_IP
+        self.dir = os.path.join(lab.dir, "nat")
+        self.rules = os.path.join(self.dir, "rules.nft")
+        os.makedirs(self.dir)
+
+    def create(self):
+        lab = self.lab
+        _run(["ip", "netns", "add", self.netns])
+        lab.state["netns"].append(self.netns)
+        lab._save()
+        _run(["ip", "-n", lab.netns, "link", "add", self.bridge,
+              "type", "bridge", "stp_state", "0", "forward_delay", "0"])
+        _run(["ip", "-n", lab.netns, "link", "set", self.bridge, "up"])
+        for peer, iface, bridge, addr in (
+                (lab.id + "no", self.OUTSIDE, lab.bridge, self.outside_ip),
+                (lab.id + "ni", self.INSIDE, self.bridge, self.inside_ip)):
+            _run(["ip", "-n", lab.netns, "link", "add", peer, "type", "veth",
+                  "peer", "name", iface, "netns", self.netns])
+            _run(["ip", "-n", lab.netns, "link", "set", peer, "master",
+                  bridge, "up"])
+            _run(["ip", "-n", self.netns, "addr", "add",
+                  "%s/%d" % (addr, LAN_LEN), "dev", iface])
+            _run(["ip", "-n", self.netns, "link", "set", iface, "up"])
+        _run(["ip", "-n", self.netns, "link", "set", "lo", "up"])
+        _write(self.rules, "table ip lab_nat {\n"
+               "\tct helper pptp {\n"
+               "\t\ttype \"pptp\" protocol tcp\n"
+               "\t\tl3proto ip\n"
+               "\t}\n"
+               "\tchain prerouting {\n"
+               "\t\ttype filter hook prerouting priority filter;\n"
+               "\t\tiifname \"%s\" tcp dport 1723 ct helper set \"pptp\"\n"
+               "\t}\n"
+               "\tchain postrouting {\n"
+               "\t\ttype nat hook postrouting priority srcnat;\n"
+               "\t\toifname \"%s\" masquerade\n"
+               "\t}\n"
+               "}\n" % (self.INSIDE, self.OUTSIDE))
+        _run(self.argv(["nft", "-f", self.rules]))
+        # Forwarding is the namespace's own sysctl.
+        _run(self.argv(["sh", "-c",
+                        "echo 1 >/proc/sys/net/ipv4/ip_forward"]))
+        return self
+
+    def argv(self, argv):
+        """argv to run inside the router's namespace."""
+        return ["ip", "netns", "exec", self.netns] + list(argv)
+
+    def conntrack(self):
+        """The router's connection tracking table now: one dict per
+        entry with proto (tcp, gre, icmp, ...) and the original and reply
+        directions' src, dst, sport/dport (TCP, UDP) or srckey/dstkey
+        (GRE, the call IDs as 0x... hex) as "orig" and "reply".  A PPTP
+        call's GRE entry shows the helper at work: the client's call ID
+        in "orig" srckey, the one the server sees in "reply" dstkey."""
+        r = _run(self.argv(["cat", "/proc/net/nf_conntrack"]))
+        out = []
+        for line in r.stdout.splitlines():
+            w = line.split()
+            if len(w) < 4:
+                continue
+            e = {"proto": w[2], "orig": {}, "reply": {}}
+            side = None
+            for kv in w[4:]:
+                k, sep, v = kv.partition("=")
+                if not sep or k in ("mark", "zone", "use"):
+                    continue
+                if k == "src":
+                    side = "orig" if side is None else "reply"
+                if side is not None and k not in e[side]:
+                    e[side][k] = v
+            out.append(e)
+        return out
+
+    def gre_flows(self):
+        """The PPTP calls' GRE through the router now, whichever side
+        sent first: dicts with inside (the client's own address),
+        outside (the address the server sees), server, and the call IDs
+        as integers: client_call (the client's own), nat_call (the
+        client's as the helper rewrote it, what the server sees) and
+        server_call."""
+        inside = NAT_NET + "."
+        out = []
+        for e in self.conntrack():
+            if e["proto"] != "gre":
+                continue
+            o, r = e["orig"], e["reply"]
+            try:
+                if o["src"].startswith(inside):
+                    f = (o["src"], r["dst"], o["dst"], o["srckey"],
+                         r["dstkey"], o["dstkey"])
+                else:
+                    f = (r["src"], o["dst"], o["src"], r["srckey"],
+                         o["dstkey"], o["srckey"])
+                out.append({"inside": f[0], "outside": f[1],
+                            "server": f[2], "client_call": int(f[3], 16),
+                            "nat_call": int(f[4], 16),
+                            "server_call": int(f[5], 16)})
+            except (KeyError, ValueError):
+                continue
+        return out
+
+
 def _pppd_plugin(name):
     base = "/usr/lib/pppd"
     for v in sorted(os.listdir(base), reverse=True):
@@ -667,22 +818,40 @@ class Clients:
     with debug), DIR/iN.up (written by ip-up), DIR/iN.result (key=value:
     instance, up, setup_ms, ip, remote, dns1, dns2, iface, ping, ping_tx,
     ping_rx, iperf_mbps, iperf_rev_mbps, auth, auth_ok, mppe, mppe_mode,
-    down, pppd_exit, log)."""
+    down, pppd_exit, log).
+
+    With nat=True the UML sits behind the lab's NAT (Lab.nat()): its
+    addresses are 10.79.(index+1).x and the server sees the router's
+    NAT_OUTSIDE_IP.  The last `standby` instances do not start with the
+    others; while the sessions are held (hold > 0), the host may crash(),
+    start_instance() and test() instances (see there)."""
+
+    REQUESTS = 32
 
     def __init__(self, lab, index, server, scenario, count=1, user="alice",
                  password="alice secret", auth="mschap-v2", mppe="128",
                  instances=None, hold=0, up_timeout=20, ping=3, iperf=1,
                  iperf_secs=2, iperf_reverse=True, iperf_wait=60,
                  pppoe_service=None, pptp_shared_ctrl=False, extra=(),
-                 target=None, sequential=False, mem=256):
+                 target=None, sequential=False, mem=256, nat=False,
+                 standby=0):
         if scenario not in SCENARIOS:
             raise LabError("unknown scenario %r" % scenario)
         if not 1 <= count <= 250:
             raise LabError("count must be 1..250")
+        if not 0 <= standby < count:
+            raise LabError("standby must leave an instance to start")
+        if nat and lab.nat_side is None:
+            raise LabError("nat=True: the lab has no NAT (Lab.nat())")
         self.lab = lab
         self.scenario = scenario
         self.count = count
         self.index = index
+        self.nat = lab.nat_side if nat else None
+        self.up_timeout = up_timeout
+        self.iperf_secs = iperf_secs
+        self.iperf_wait = iperf_wait
+        self._requests = 0
         ports = server.iperf_ports or [IPERF_PORT]
         env = {
             "LAB_SCENARIO": scenario, "LAB_COUNT": str(count),
@@ -698,8 +867,14 @@ class Clients:
             "LAB_HOLD": str(hold),
             "LAB_PPPOE_SERVICE": pppoe_service or "",
             "LAB_SEQUENTIAL": "1" if sequential else "0",
+            "LAB_STANDBY": str(standby),
+            "LAB_REQUESTS": str(self.REQUESTS),
         }
         net = "10.77.%d" % (index + 1)
+        if self.nat is not None:
+            net = "%s.%d" % (NAT_NET, index + 1)
+            env["LAB_ROUTES"] = "%s/%d,%s" % (LAN_NET, LAN_LEN,
+                                              self.nat.inside_ip)
         if scenario == "lan":
             env["LAB_ADDRS"] = "%s.1/%d" % (net, LAN_LEN)
         if scenario == "pptp":
@@ -718,7 +893,8 @@ class Clients:
             min(iperf, count) * (per_iperf + 10) + \
             (iperf_wait if iperf > 0 else 0) + hold + 15
         self.uml = Uml(lab, "c%d" % index, "client", env, mem=mem,
-                       deadline=deadline)
+                       deadline=deadline,
+                       bridge=self.nat.bridge if self.nat else None)
         self.dir = self.uml.dir
         self.timeout = deadline + 15
         shutil.copy(os.path.join(UML_DIR, "ip-up"),
@@ -775,6 +951,57 @@ class Clients:
     def release(self):
         """Let held sessions end now."""
         _write(os.path.join(self.dir, "release"), "release\n")
+
+    def _request(self, verb, args, timeout):
+        self._requests += 1
+        return _ask(self.uml, "client %s" % self.uml.name, self._requests,
+                    self.REQUESTS, verb, args, timeout)
+
+    def crash(self, i, timeout=30):
+        """SIGKILL instance i's pppd and what carries its session (pptp's
+        GRE gateway and, unless shared, its call manager; pppoe's relay),
+        as a crash would, while the sessions are held (after
+        wait_tested()).  Once pppd is gone, return {"exit": its exit
+        status (137) or None if it was not running, "killed": [(pid,
+        command name, command line), ...]} (pptp's processes are named
+        pptpgw and pptpcm; the command line's words run together)."""
+        prefix = self._request("crash", [i], timeout)
+        if (_read(prefix + ".done") or "").strip() != "exit":
+            return {"exit": None, "killed": []}
+        ex = (_read(os.path.join(self.dir, "i%d.exit" % i)) or "").strip()
+        killed = []
+        for line in (_read(prefix + ".killed") or "").splitlines():
+            w = line.split(" ", 2)
+            if len(w) >= 2 and w[0].isdigit():
+                killed.append((int(w[0]), w[1], w[2] if len(w) > 2 else ""))
+        return {"exit": int(ex) if ex.isdigit() else None,
+                "killed": killed}
+
+    def start_instance(self, i, like=None, timeout=None):
+        """Start instance i (a standby one, or one that has ended) while
+        the sessions are held, from the address instance `like` bound
+        (the same client coming back) or its own; return True once it is
+        up, False if its pppd ended first."""
+        args = [i] if like is None else [i, like]
+        prefix = self._request("start", args, timeout or
+                               self.up_timeout + 10)
+        return (_read(prefix + ".done") or "").strip() == "up"
+
+    def test(self, instances, timeout=None):
+        """Ping through each of the given instances' sessions at once,
+        then iperf3 through each in turn (as after set-up, with the
+        same counts and seconds), while the sessions are held; return
+        {i: {ping, ping_tx, ping_rx, iperf_mbps, iperf_rev_mbps}}.  The
+        raw output is DIR/snap-N.iI.{ping,iperf,iperf-r}."""
+        per = (self.iperf_secs + 13) * 2 + self.iperf_wait
+        prefix = self._request("test", list(instances), timeout or
+                               30 + per * len(instances))
+        out = {}
+        for i in instances:
+            r = _instance_result("%s.i%d" % (prefix, i))
+            out[i] = {k: r[k] for k in ("ping", "ping_tx", "ping_rx",
+                                        "iperf_mbps", "iperf_rev_mbps")}
+        return out
 
     def finish(self, timeout=None):
         """Wait for the UML to power off (killing it after timeout) and
@@ -891,7 +1118,7 @@ def _new_id():
     dirs = set(d.split("-")[0] for d in os.listdir(TMP))
     while True:
         i = "%s%04x" % (PREFIX, random.randrange(0x10000))
-        if i not in names and i + "x" not in names and i not in dirs:
+        if not {i, i + "x", i + "n"} & names and i not in dirs:
             return i
 
 
@@ -910,6 +1137,7 @@ class Lab:
         self.dir = os.path.join(TMP, "%s-%s" % (self.id, tag))
         self.keep = os.environ.get("LAB_KEEP") == "1" if keep is None else keep
         self.server = None
+        self.nat_side = None
         self.clients = []
         self.procs = []
         self.modprobe = os.path.join(self.dir, "modprobe")
@@ -968,11 +1196,11 @@ class Lab:
         _run(["ip", "-n", self.netns, "link", "set", self.bridge, "up"])
         return self
 
-    def _tap(self, name):
+    def _tap(self, name, bridge=None):
         _run(["ip", "-n", self.netns, "tuntap", "add", "dev", name,
               "mode", "tap"])
         _run(["ip", "-n", self.netns, "link", "set", name, "master",
-              self.bridge, "up"])
+              bridge or self.bridge, "up"])
 
     def reference_server(self, servers=("pptpd",), users=(("alice",
                          "alice secret"),), auth="mschap-v2", mppe="128",
@@ -1017,6 +1245,14 @@ class Lab:
         self.server = External(self)
         return self.server.create()
 
+    def nat(self):
+        """The lab's NAT (see Nat), created on the first call: clients
+        started with nat=True reach the segment through it."""
+        if self.nat_side is None:
+            self.nat_side = Nat(self)
+            self.nat_side.create()
+        return self.nat_side
+
     def spawn(self, argv, log=None):
         """Popen argv in the segment namespace (where the bridge and every
         UML's tap are, e.g. a sniffer); the lab stops it at teardown."""
@@ -1040,9 +1276,12 @@ class Lab:
             pass
 
     def start_clients(self, scenario, **kw):
-        """Start a client UML (see Clients for the parameters)."""
+        """Start a client UML (see Clients for the parameters); with
+        nat=True behind the lab's NAT, created if need be."""
         if self.server is None:
             raise LabError("start a server side first")
+        if kw.get("nat"):
+            self.nat()
         c = Clients(self, len(self.clients), self.server, scenario, **kw)
         self.clients.append(c)
         return c.start()
@@ -1107,44 +1346,78 @@ def teardown(state, grace=3):
         _run(["ip", "netns", "del", ns], check=False)
 
 
-def leftovers():
-    """Everything with the lab's prefix still on the host: namespaces,
-    links in the root namespace, UML processes, ~/.uml directories."""
-    found = ["netns " + n for n in _netns_list() if n.startswith(PREFIX)]
+def leftovers(lab_id=None):
+    """Everything with the lab's prefix (or, given lab_id, that lab's id)
+    still on the host: namespaces (the segment's, the external side's,
+    the NAT router's), links in the root namespace, UML processes,
+    ~/.uml directories."""
+    pre = lab_id or PREFIX
+    found = ["netns " + n for n in _netns_list() if n.startswith(pre)]
     r = _run(["ip", "-o", "link", "show"], check=False)
     for line in r.stdout.splitlines():
         name = line.split(":")[1].strip().split("@")[0]
-        if name.startswith(PREFIX):
+        if name.startswith(pre):
             found.append("link " + name)
     for d in os.listdir("/proc"):
-        if d.isdigit() and "umid=" + PREFIX in _cmdline(int(d)):
+        if d.isdigit() and "umid=" + pre in _cmdline(int(d)):
             found.append("process %s %s" % (d, _cmdline(int(d))[:80]))
     if os.path.isdir(UML_STATE):
         found += ["uml-dir " + u for u in os.listdir(UML_STATE)
-                  if u.startswith(PREFIX)]
+                  if u.startswith(pre)]
     return found
 
 
-def clean_stale():
-    """Tear down labs whose owning process is gone; return their ids."""
-    done = []
+def _states():
+    """(path, state) of every lab run directory's state file."""
+    out = []
     for d in os.listdir(TMP):
         p = os.path.join(TMP, d, "state.json")
         if not d.startswith(PREFIX) or not os.path.exists(p):
             continue
         try:
             with open(p) as f:
-                st = json.load(f)
+                out.append((p, json.load(f)))
         except (OSError, ValueError):
             continue
-        if st.get("closed"):
+    return out
+
+
+def _owner_alive(st):
+    owner = _stat(st["owner"])
+    return owner is not None and owner[2] == st["owner_start"]
+
+
+def live_ids():
+    """Ids of the labs that are open and whose owning process runs (other
+    test runs on this host may have labs of their own)."""
+    return [st["id"] for _, st in _states()
+            if not st.get("closed") and _owner_alive(st)]
+
+
+def strays():
+    """leftovers() that belong to no live lab."""
+    live = live_ids()
+    return [x for x in leftovers()
+            if not any(x.split()[-1].startswith(i) or
+                       "umid=" + i in x for i in live)]
+
+
+def clean_stale():
+    """Tear down labs whose owning process is gone; return their ids."""
+    done = []
+    for p, st in _states():
+        if st.get("closed") or _owner_alive(st):
             continue
-        owner = _stat(st["owner"])
-        if owner is not None and owner[2] == st["owner_start"]:
+        # Its owner may have closed it and exited since we read it: a
+        # closed lab's directory is gone.
+        if not os.path.exists(p):
             continue
         teardown(st)
         st["closed"] = True
-        _write(p, json.dumps(st))
+        try:
+            _write(p, json.dumps(st))
+        except FileNotFoundError:
+            continue
         done.append(st["id"])
     return done
 
@@ -1170,7 +1443,8 @@ def _cli_run(a):
         specs.append((a.scenario, dict(
             count=a.count, user=a.user, password=a.password, auth=a.auth,
             mppe=a.mppe, iperf=a.iperf, iperf_secs=a.iperf_secs,
-            up_timeout=a.up_timeout, pptp_shared_ctrl=a.pptp_shared_ctrl)))
+            up_timeout=a.up_timeout, pptp_shared_ctrl=a.pptp_shared_ctrl,
+            nat=a.nat)))
     ok = False
     with Lab(a.tag, keep=a.keep) as L:
         if a.server == "external":
@@ -1228,10 +1502,13 @@ def main(argv):
     r.add_argument("--iperf-secs", type=int, default=2)
     r.add_argument("--up-timeout", type=int, default=30)
     r.add_argument("--pptp-shared-ctrl", action="store_true")
+    r.add_argument("--nat", action="store_true",
+                   help="the client UMLs reach the server through a NAT")
     r.add_argument("--tag", default="cli")
     r.add_argument("--clean", dest="keep", action="store_false",
                    help="remove the run directory (kept by default)")
     sub.add_parser("leftovers", help="list what labs left on this host")
+    sub.add_parser("strays", help="list leftovers of no running lab")
     sub.add_parser("clean-stale", help="tear down labs whose owner died")
     d = sub.add_parser("down", help="tear down the lab of a run directory")
     d.add_argument("dir")
@@ -1240,6 +1517,10 @@ def main(argv):
         return _cli_run(a)
     if a.cmd == "leftovers":
         left = leftovers()
+        print("\n".join(left))
+        return 1 if left else 0
+    if a.cmd == "strays":
+        left = strays()
         print("\n".join(left))
         return 1 if left else 0
     if a.cmd == "clean-stale":

@@ -6,6 +6,7 @@ configuration of the case's own and gives the case pppoxctl.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,6 +92,13 @@ class LabDaemon:
         return [l.split(":")[1].strip().split("@")[0]
                 for l in r.stdout.splitlines() if ": ppx" in l]
 
+    def calls(self):
+        """{session id: (call ID, peer's call ID)} of every PPTP call
+        pppoxd opened GRE for, from its log (-vv)."""
+        return {int(m.group(1)): (int(m.group(2)), int(m.group(3)))
+                for m in re.finditer(r"session (\d+): GRE for call (\d+), "
+                                     r"peer call (\d+)", self.logtext())}
+
     def close(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -130,6 +138,11 @@ def check_session_result(r, what, mppe=None, auth=None):
         check(r.get("mppe", "").startswith(mppe),
               "%s: MPPE %s (%s %s)" % (what, mppe, r.get("mppe"),
                                        r.get("mppe_mode")))
+
+
+def peer_host(s):
+    """The address part of a pppoxctl session row's peer (ADDR:PORT)."""
+    return s["peer"].rsplit(":", 1)[0]
 
 
 def run(tag, body):

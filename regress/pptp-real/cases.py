@@ -7,7 +7,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from pppoxd_lab import (LabDaemon, check_session_result, run)  # noqa: E402
+from pppoxd_lab import (LabDaemon, check_session_result, peer_host,  # noqa
+                        run, vanish)
 from pppoxd_test import Failure, check, main, wait_for  # noqa: E402
 
 SECRETS = ('alice * "alice secret" *\n'
@@ -97,35 +98,6 @@ def wrong_password():
             wait_for(lambda: d.sessions() == [], 15, "the session to end")
             check(d.interfaces() == [], "no interface was created")
     run("pwrong", body)
-
-
-def uml_pids(umid):
-    pids = []
-    for p in os.listdir("/proc"):
-        if not p.isdigit():
-            continue
-        try:
-            with open("/proc/%s/cmdline" % p, "rb") as f:
-                if b"umid=" + umid.encode() + b"\0" in f.read() + b"\0":
-                    pids.append(int(p))
-        except OSError:
-            pass
-    return pids
-
-
-def vanish(umid):
-    import signal
-    for _ in range(50):
-        pids = uml_pids(umid)
-        if not pids:
-            return
-        for p in pids:
-            try:
-                os.kill(p, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.1)
-    raise Failure("UML %s would not die" % umid)
 
 
 def client_killed():
@@ -322,7 +294,167 @@ def session_timeout():
     run("ptime", body)
 
 
+def behind_nat(n=3):
+    """n clients, each a UML of its own, behind one NAT address: all up
+    at once as distinct sessions with distinct call IDs from that one
+    address, each passing ping and iperf3.  Then one client's pppd and
+    pptp die by SIGKILL and it comes back from the same address: a fresh
+    session, while the others keep passing traffic."""
+    import subprocess
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lab"))
+    import lab
+
+    def body(L):
+        with LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
+                      SECRETS, "pnat") as d:
+            nat = L.nat()
+            # Client 0 has a standby instance: the same client (its
+            # address) after the crash.
+            cs = [L.start_clients("pptp", nat=True, count=2 if k == 0
+                                  else 1, standby=1 if k == 0 else 0,
+                                  user="alice", password="alice secret",
+                                  auth="mschap-v2", mppe="128", hold=240,
+                                  iperf_secs=2, up_timeout=60)
+                  for k in range(n)]
+            for c in cs:
+                check(c.wait_tested(180), "%s: its session is up and "
+                      "tested" % c.uml.name)
+            rows = d.sessions()
+            print(d.ctl("show", "sessions").stdout)
+            check(len(rows) == n and all(s["state"] == "running"
+                                         for s in rows),
+                  "pppoxctl shows %d running sessions" % n)
+            check({peer_host(s) for s in rows} == {nat.outside_ip},
+                  "all from the one NAT address %s" % nat.outside_ip)
+            for what in ("id", "peer", "address", "interface"):
+                check(len({s[what] for s in rows}) == n,
+                      "each its own %s: %s" % (what, sorted(
+                          str(s[what]) for s in rows)))
+            check(len(d.interfaces()) == n, "%d session interfaces" % n)
+            calls = d.calls()
+            ours = [calls.get(s["id"]) for s in rows]
+            check(None not in ours and len({c[0] for c in ours}) == n and
+                  len({c[1] for c in ours}) == n,
+                  "distinct call IDs, pppoxd's and the clients' as the NAT "
+                  "rewrote them: %s" % ours)
+            gre = nat.gre_flows()
+            print("the router's GRE flows: %s" % gre)
+            check(len(gre) == n and
+                  {f["outside"] for f in gre} == {nat.outside_ip} and
+                  len({f["inside"] for f in gre}) == n,
+                  "the router carries GRE from %d inside addresses as %s"
+                  % (n, nat.outside_ip))
+            check(sorted((f["server_call"], f["nat_call"]) for f in gre)
+                  == sorted(ours),
+                  "and with the call IDs pppoxd logged")
+            first = [c.results()[0] for c in cs]
+            for k, r in enumerate(first):
+                check_session_result(r, "client %d" % k, mppe="128",
+                                     auth="mschap-v2")
+                check(float(r.get("iperf_mbps") or 0) > 0 and
+                      float(r.get("iperf_rev_mbps") or 0) > 0,
+                      "client %d: iperf3 through the tunnel: %s / %s "
+                      "Mbit/s" % (k, r.get("iperf_mbps"),
+                                  r.get("iperf_rev_mbps")))
+            by_addr = {s["address"]: s for s in rows}
+            victim = by_addr[str(first[0]["ip"])]
+            others = [by_addr[str(r["ip"])] for r in first[1:]]
+
+            # The others' tunnels carry pings from the server side all
+            # through the crash and the reconnect.
+            pings = [subprocess.Popen(
+                d.ext.argv(["ping", "-n", "-q", "-c", "20", "-i", "0.5",
+                            "-w", "60", s["address"]]),
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True) for s in others]
+            try:
+                crash = cs[0].crash(0)
+                names = sorted(k[1] for k in crash["killed"])
+                check(crash["exit"] == 137 and
+                      names == ["pppd", "pptpcm", "pptpgw"],
+                      "client 0's pppd (exit %s) and pptp (its GRE "
+                      "gateway and call manager) died by SIGKILL: %s" % (
+                          crash["exit"], crash["killed"]))
+                wait_for(lambda: victim["id"] not in
+                         [s["id"] for s in d.sessions()], 30,
+                         "pppoxd to end the crashed client's session")
+                why = [line for line in d.logtext().splitlines()
+                       if "session %d " % victim["id"] in line and
+                       ": ending: " in line]
+                check(len(why) == 1 and "parent: session %d: %s ended" % (
+                    victim["id"], victim["peer"]) in d.logtext(),
+                      "pppoxd ended it once: %s" % why)
+                check(sorted(s["id"] for s in d.sessions()) ==
+                      sorted(s["id"] for s in others),
+                      "the other sessions run on")
+                check(cs[0].start_instance(1, like=0),
+                      "the crashed client connects again")
+                rows2 = d.sessions()
+                new = [s for s in rows2 if s["id"] not in
+                       [r["id"] for r in rows]]
+                check(len(rows2) == n and len(new) == 1 and
+                      new[0]["state"] == "running",
+                      "a fresh session %s next to the %d others" % (
+                          new and new[0]["id"], n - 1))
+                fresh = new[0]
+                check(peer_host(fresh) == nat.outside_ip and
+                      fresh["peer"] != victim["peer"],
+                      "from the same NAT address, a new control "
+                      "connection (%s, was %s)" % (fresh["peer"],
+                                                  victim["peer"]))
+                calls = d.calls()
+                live = [calls[s["id"]][0] for s in rows2]
+                check(len(set(live)) == n,
+                      "every running call its own call ID %s" % live)
+            finally:
+                outs = []
+                for p in pings:
+                    try:
+                        outs.append(p.communicate(timeout=90)[0])
+                    except subprocess.TimeoutExpired:
+                        p.kill()
+                        outs.append(p.communicate()[0])
+            for s, out in zip(others, outs):
+                check("20 packets transmitted, 20 received" in out,
+                      "%s passed traffic all along: %s" % (
+                          s["address"], out.strip().splitlines()[-2:]))
+            # Everyone, the newcomer included, passes ping and iperf3.
+            again = {0: cs[0].test([1])[1]}
+            for k in range(1, n):
+                again[k] = cs[k].test([0])[0]
+            for k, t in sorted(again.items()):
+                check(t["ping"] == 1 and t["ping_rx"] == t["ping_tx"] and
+                      (t["iperf_mbps"] or 0) > 0 and
+                      (t["iperf_rev_mbps"] or 0) > 0,
+                      "client %d after the crash: ping %s/%s, iperf3 %s / "
+                      "%s Mbit/s" % (k, t["ping_rx"], t["ping_tx"],
+                                     t["iperf_mbps"], t["iperf_rev_mbps"]))
+            res = []
+            for c in cs:
+                c.release()
+            for c in cs:
+                res += c.finish(60)
+            print(lab.format_results(res))
+            # Its ping and iperf3 are test()'s above, not in its result.
+            back = {k: "" if v is None else str(v) for k, v in
+                    res[1].items()}
+            check(back["up"] == "1" and back["ip"] == fresh["address"] and
+                  back["auth"] == "mschap-v2" and back["mppe"] == "128" and
+                  back["down"] == "requested" and back["pppd_exit"] == "5",
+                  "client 0 again: up with %s (pppoxctl's), MS-CHAPv2, "
+                  "MPPE-128, ended by the client" % back["ip"])
+            for k, r in zip(range(n), [res[0]] + res[2:]):
+                want = "137" if k == 0 else "5"
+                check(str(r["pppd_exit"]) == want,
+                      "client %d's first pppd exited %s" % (k, want))
+            wait_for(lambda: d.sessions() == [], 30, "all sessions to end")
+            wait_for(lambda: d.interfaces() == [], 10,
+                     "every ppx interface to go")
+    run("pnat", body)
+
+
 CASES = {
+    "pptp-real-nat": behind_nat,
     "pptp-real-session-timeout": session_timeout,
     "pptp-real-mppe-40":
         lambda: one_session("p40", "mschap-v2", "required 40 128 stateless",

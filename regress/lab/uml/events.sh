@@ -51,3 +51,25 @@ uptime_now() {
 	read now idle </proc/uptime
 	echo "$now"
 }
+
+# Follow the host's request files $labdir/req-1 .. req-$1 with one busybox
+# tail: each line ("VERB N ARGS...") becomes an event.  (The host cannot
+# append to a file this UML already reads through hostfs, so every
+# request is a new file.)
+watch_requests() {
+	set --
+	n=1
+	while [ $n -le "${LAB_REQUESTS:-0}" ]; do
+		set -- "$@" "$labdir/req-$n"
+		n=$((n + 1))
+	done
+	[ $# -gt 0 ] || return 0
+	busybox tail -q -F -n +1 -s 1 "$@" 2>/dev/null >&3 &
+	tails="$tails $!"
+}
+
+# Answer a host request: the host reads snap-N.done as soon as it exists,
+# so it appears whole, renamed into place (write $2 to file $1).
+answer_file() {
+	echo "$2" >"$1.tmp" && mv "$1.tmp" "$1"
+}

@@ -51,6 +51,10 @@ echo "$LAB_NAME" >/proc/sys/kernel/hostname
 	for a in $LAB_ADDRS; do
 		echo "addr add $a dev eth0"
 	done
+	# Behind the lab's NAT: "NET/LEN,GATEWAY" each.
+	for r in ${LAB_ROUTES:-}; do
+		echo "route add ${r%,*} via ${r#*,} dev eth0"
+	done
 } | ip -batch -
 
 # pptpd, pppoe-server and pptp log only to syslog.

@@ -14,3 +14,10 @@ scenario_pppd() {
 	exec pppd pty "pppoe -I eth0 -T 80 -U $svc" \
 	    noaccomp default-asyncmap mtu 1492 mru 1492 file "$2"
 }
+
+# What carries instance $1's session besides pppd (for a crash): the
+# pppoe relay on pppd's pty.
+scenario_procs() {
+	read pid <"/run/lab/i$1.pid"
+	pty_children "$pid" pppoe
+}

@@ -15,3 +15,23 @@ scenario_pppd() {
 	[ -n "$bind" ] && pty="$pty --localbind $bind"
 	exec pppd pty "$pty" file "$2"
 }
+
+# What carries instance $1's call besides pppd (for a crash): pptp's GRE
+# gateway (command "pptpgw", on pppd's pty) and, when the instance binds
+# an address of its own, its call manager ("pptpcm", a daemon of its own,
+# told apart by the bind address ending its command line).  A shared
+# call manager carries the other instances' calls too and is spared.
+scenario_procs() {
+	read pid <"/run/lab/i$1.pid"
+	pty_children "$pid" pptpgw
+	eval "bind=\${LAB_BIND_$1:-}"
+	[ -n "$bind" ] || return 0
+	for p in /proc/[0-9]*; do
+		proc_stat ${p#/proc/} && [ "$sc" = "(pptpcm)" ] || continue
+		cmd=
+		read -r cmd 2>/dev/null <"$p/cmdline"
+		case $cmd in
+		*"--localbind$bind") echo "$sp" ;;
+		esac
+	done
+}

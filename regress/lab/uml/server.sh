@@ -52,11 +52,11 @@ on_event() {
 	cpu)
 		read -r line </proc/stat
 		echo "$line" >"$d/snap-$2.cpu"
-		echo done >"$d/snap-$2.done"
+		answer_file "$d/snap-$2.done" done
 		;;
 	procs)
 		procs >"$d/snap-$2.procs"
-		echo done >"$d/snap-$2.done"
+		answer_file "$d/snap-$2.done" done
 		;;
 	ctl)
 		if [ -n "${LAB_PPPOXCTL:-}" ]; then
@@ -65,7 +65,7 @@ on_event() {
 		else
 			echo "no pppoxctl: not a pppoxd server" >"$d/snap-$2.ctl"
 		fi
-		echo done >"$d/snap-$2.done"
+		answer_file "$d/snap-$2.done" done
 		;;
 	esac
 }
@@ -170,17 +170,7 @@ elif ! all_listening; then
 	echo "server: not listening on all of$want"
 fi
 
-# One busybox tail follows every request file the host may write.
-set --
-n=1
-while [ $n -le "${LAB_REQUESTS:-0}" ]; do
-	set -- "$@" "$d/req-$n"
-	n=$((n + 1))
-done
-if [ $# -gt 0 ]; then
-	busybox tail -q -F -n +1 -s 1 "$@" 2>/dev/null >&3 &
-	tails="$tails $!"
-fi
+watch_requests
 
 read cpu0 </proc/stat
 echo "$cpu0" >"$d/cpu"
