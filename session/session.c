@@ -29,6 +29,7 @@
 #include "ccp.h"
 #include "chap.h"
 #include "pppoe.h"
+#include "mss.h"
 
 /* How often the parent hears the counters, and idle time is checked. */
 #define SESSION_REPORT_INTERVAL	5
@@ -59,6 +60,7 @@ struct sess {
 
 	int			 tun;
 	struct event		 tun_ev;
+	uint16_t		 mss;		/* clamp SYNs to it; 0: no */
 	struct event		 report;
 	time_t			 last_data;	/* for idle-timeout */
 	time_t			 up_since;	/* for session-timeout */
@@ -99,6 +101,8 @@ static void	 sccp_deliver(void *, uint16_t, const uint8_t *, size_t);
 static void	 ip_input(void *, struct wire_reader *);
 static void	 ip_to_tun(const uint8_t *, size_t);
 static void	 tun_read(int, short, void *);
+static int	 ip_is_syn(const uint8_t *, size_t);
+static void	 ip_to_tun_clamped(const uint8_t *, size_t);
 
 void
 session_main(const char *user, const char *chroot_dir)
@@ -529,6 +533,10 @@ session_net(struct imsg *imsg)
 	memcpy(sess.addrs.dns, net.dns, sizeof(sess.addrs.dns));
 	memcpy(sess.addrs.nbns, net.nbns, sizeof(sess.addrs.nbns));
 	sess.have_addrs = 1;
+	if (sess.init.ppp.mss_clamp == -1 && net.mtu > 40)
+		sess.mss = net.mtu - 40;	/* IPv4 and TCP headers */
+	else if (sess.init.ppp.mss_clamp > 0)
+		sess.mss = sess.init.ppp.mss_clamp;
 	/*
 	 * With MPPE required, pppd clients hold IPCP until CCP is up and
 	 * answer an early IPCP request with Terminate-Ack, which costs a
@@ -597,21 +605,54 @@ ip_input(void *arg, struct wire_reader *r)
 static void
 ip_to_tun(const uint8_t *pkt, size_t len)
 {
+	struct timeval	 tv;
+
 	sess.ibytes += len;
 	sess.ipackets++;
 	if (!sess.ip_up || sess.tun == -1 || len < 20 || (pkt[0] >> 4) != 4)
 		return;
-	sess.last_data = time(NULL);
-	if (write(sess.tun, pkt, len) == -1 && errno != EAGAIN)
+	/*
+	 * The idle timeout needs seconds, and libevent's time of this
+	 * loop pass costs no system call (time(2) is one under UML).
+	 */
+	if (event_base_gettimeofday_cached(NULL, &tv) == 0)
+		sess.last_data = tv.tv_sec;
+	if (sess.mss != 0 && ip_is_syn(pkt, len))
+		ip_to_tun_clamped(pkt, len);
+	else if (write(sess.tun, pkt, len) == -1 && errno != EAGAIN)
+		log_warn("tun write");
+}
+
+/* A TCP SYN with room for options: what mss_clamp() may change. */
+static int
+ip_is_syn(const uint8_t *pkt, size_t len)
+{
+	size_t	 ihl = (size_t)(pkt[0] & 0x0f) * 4;
+
+	return (pkt[9] == 6 && len >= ihl + 24 && (pkt[ihl + 13] & 0x02));
+}
+
+/* The peer's packet is read-only where it lies: clamp a copy. */
+static void
+ip_to_tun_clamped(const uint8_t *pkt, size_t len)
+{
+	uint8_t	 copy[SESSION_PKT_MAX];
+
+	if (len > sizeof(copy))
+		return;
+	memcpy(copy, pkt, len);
+	mss_clamp(copy, len, sess.mss);
+	if (write(sess.tun, copy, len) == -1 && errno != EAGAIN)
 		log_warn("tun write");
 }
 
 static void
 tun_read(int fd, short event, void *arg)
 {
-	uint8_t	 pkt[SESSION_PKT_MAX];
-	ssize_t	 n;
-	int	 i;
+	uint8_t		 pkt[SESSION_PKT_MAX];
+	struct timeval	 tv;
+	ssize_t		 n;
+	int		 i;
 
 	(void)event;
 	(void)arg;
@@ -624,7 +665,11 @@ tun_read(int fd, short event, void *arg)
 		}
 		if (n == 0 || !sess.ip_up || (pkt[0] >> 4) != 4)
 			continue;
-		sess.last_data = time(NULL);
+		/* Seconds for the idle timeout, as in ip_to_tun(). */
+		if (event_base_gettimeofday_cached(NULL, &tv) == 0)
+			sess.last_data = tv.tv_sec;
+		if (sess.mss != 0)
+			mss_clamp(pkt, n, sess.mss);
 		/* Encrypts when MPPE is up; drops when it is required and not. */
 		ccp_output(sess.ccp, PPP_IP, pkt, n);
 	}

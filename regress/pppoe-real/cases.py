@@ -14,7 +14,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lab"))
 import lab  # noqa: E402
 from pppoxd_lab import (LabDaemon, check_session_result, run,  # noqa: E402
                         vanish)
-from pppoxd_test import Failure, check, main, wait_for  # noqa: E402
+from pppoxd_test import (Failure, check, children, main,  # noqa: E402
+                         role_of, wait_for)
 
 SECRETS = ('alice * "alice secret" *\n'
            'bob * bobpw *\n')
@@ -283,6 +284,123 @@ def concurrent(n=50, umls=2):
     run("econc", body)
 
 
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def discovery_pid(d):
+    for k in os.listdir("/proc"):
+        if not k.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % k) as f:
+                ppid = f.read().rsplit(")", 1)[1].split()[1]
+            with open("/proc/%s/cmdline" % k, "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        # setproctitle(3) made it "pppoxd: discovery"
+        if ppid == str(d.proc.pid) and b"discovery" in cmd:
+            return int(k)
+    raise Failure("no discovery process")
+
+
+def padi_flood(n=5000):
+    """Thousands of PADIs from random MACs on the segment while a real
+    client's session runs: the session keeps passing traffic, the rate
+    limits answer only a bounded number, memory stays put."""
+    import pppoe_peer as pp
+
+    def body(L):
+        with LabDaemon(L, profile("chap", "off", "padi-limit 50"), SECRETS,
+                       "eflood") as d:
+            c = L.start_clients("pppoe", count=1, auth="chap", mppe="none",
+                                hold=120, iperf=0)
+            c.wait_up(1, 60)
+            wait_for(lambda: [s for s in d.sessions()
+                              if s["state"] == "running"], 20,
+                     "the session to run")
+            row = d.sessions()[0]
+            disc = discovery_pid(d)
+            rss0 = rss_kb(disc)
+            before = status(d)["discovery"]
+            # From the segment's own namespace, onto its bridge.
+            sock, _ = pp.open_raw(L.netns, L.bridge)
+            t0 = time.monotonic()
+            for _ in range(n):
+                sock.send(pp.disc_frame(pp.BROADCAST, pp.random_mac(),
+                                        pp.PADI, 0,
+                                        pp.tag(pp.TAG_SERVICE) +
+                                        pp.tag(pp.TAG_HOST_UNIQ,
+                                               os.urandom(4))))
+            sock.close()
+            secs = time.monotonic() - t0
+            ping = subprocess.run(d.ext.argv(["ping", "-c", "5", "-i", "0.2",
+                                              "-W", "2", row["address"]]),
+                                  capture_output=True, text=True)
+            check(ping.returncode == 0, "the session passes traffic right "
+                  "after %d PADIs in %.1f s:\n%s" % (n, secs,
+                                                     ping.stdout[-160:]))
+            wait_for(lambda: status(d)["discovery"]["padi"] -
+                     before["padi"] >= n * 0.9, 20,
+                     "the discovery process to read the flood")
+            after = status(d)["discovery"]
+            answered = after["pado"] - before["pado"]
+            check(after["rate_limited"] > before["rate_limited"],
+                  "PADIs over padi-limit dropped (%d)" %
+                  (after["rate_limited"] - before["rate_limited"]))
+            check(answered <= 50 + 50 * (secs + 20),
+                  "PADOs bounded by padi-limit 50/s: %d for %d PADIs" %
+                  (answered, n))
+            rss1 = rss_kb(disc)
+            check(rss1 - rss0 < 1024, "the discovery process's memory "
+                  "stays put (%d kB -> %d kB)" % (rss0, rss1))
+            check(d.proc.poll() is None and discovery_pid(d) == disc,
+                  "pppoxd and its discovery process are still running")
+            check([s["id"] for s in d.sessions()] == [row["id"]] and
+                  d.sessions()[0]["state"] == "running",
+                  "the session is still the one that ran")
+            check("more dropped discovery frames not logged" in
+                  d.logtext() or d.logtext().count("dropped frame") <= 20,
+                  "the log of dropped frames is bounded")
+            c.release()
+            c.finish(60)
+    run("eflood", body)
+
+
+def mss_clamp():
+    """tcp-mss-clamp 1300: the SYN of the client's TCP connection reaches
+    the server's side with MSS 1300 (pppd's ppp0 would announce 1452)."""
+    def body(L):
+        prof = profile("chap", "off").replace(
+            "\tlcp-echo-failure 3\n", "\tlcp-echo-failure 3\n"
+            "\ttcp-mss-clamp 1300\n")
+        with LabDaemon(L, prof, SECRETS, "emss") as d:
+            # The session's interface does not exist yet: every
+            # interface, where only the tun one carries plain TCP.
+            dump = d.ext.spawn(["tcpdump", "-l", "-n", "-v", "-i", "any",
+                                "-c", "2", "tcp[tcpflags] & tcp-syn != 0 "
+                                "and src net 10.78.1.0/24"],
+                               log=os.path.join(d.dir, "syn.txt"))
+            time.sleep(1)
+            r = L.run_clients("pppoe", count=1, auth="chap", mppe="none",
+                              iperf=1, iperf_reverse=False)[0]
+            check_session_result(r, "client", auth="chap")
+            try:
+                dump.wait(20)
+            except subprocess.TimeoutExpired:
+                dump.kill()
+            with open(os.path.join(d.dir, "syn.txt")) as f:
+                syn = f.read()
+            check("mss 1300" in syn and "mss 1452" not in syn,
+                  "the client's SYN arrives clamped:\n%s" % syn[-400:])
+    run("emss", body)
+
+
 CASES = {
     "pppoe-real-chap":
         lambda: one_session("echap", "pppoe", "chap", "off", "chap", "none",
@@ -301,6 +419,8 @@ CASES = {
     "pppoe-real-client-killed": client_killed,
     "pppoe-real-per-mac-limit": per_mac_limit,
     "pppoe-real-concurrent-50": concurrent,
+    "pppoe-real-padi-flood": padi_flood,
+    "pppoe-real-mss-clamp": mss_clamp,
 }
 
 if __name__ == "__main__":
