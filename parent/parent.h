@@ -67,12 +67,21 @@ struct parent {
 	struct config		*conf;
 	int			 debug;
 	int			 verbose;
+	int			 stopping;	/* shutting down */
 	time_t			 started;
 	time_t			 reloaded;
 	struct listeners	 listeners;
 	struct session_tree	 sessions;
 	uint32_t		 nsessions;
 	uint32_t		 next_id;
+	/*
+	 * A session child started ahead of its connection, so that a peer
+	 * does not wait for exec and the child's set-up (loading OpenSSL
+	 * is most of it); -1 if none.
+	 */
+	pid_t			 idle_pid;
+	int			 idle_chan;
+	struct event		 idle_ev;	/* start the next one */
 	uint16_t		 next_call_id;
 	/* auth process */
 	pid_t			 auth_pid;
@@ -105,6 +114,7 @@ int		 listeners_count(void);
 const struct listener *listeners_pppoe(uint32_t ifindex);
 /* sessions.c */
 void		 sessions_init(void);
+void		 sessions_idle_reset(void);
 int		 sessions_spawn(const struct listener *, int fd,
 		    const struct sockaddr_storage *,
 		    const struct sockaddr_storage *);

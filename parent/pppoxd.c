@@ -138,10 +138,10 @@ main(int argc, char *argv[], char *envp[])
 	parent->ctl_fd = -1;
 	parent->disc_pid = -1;
 	TAILQ_INIT(&parent->listeners);
-	sessions_init();
 
 	proc_self_init();
 	event_init();
+	sessions_init();
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Open everything that needs privileges we are about to give up. */
@@ -236,6 +236,7 @@ parent_reload(char *msg, size_t len)
 	}
 	parent->conf = nconf;
 	config_free(oconf);
+	sessions_idle_reset();
 	if (disc_proc_apply() == -1)
 		log_warnx("reload: cannot start the PPPoE discovery process");
 	if (network_apply(nconf) == -1)
@@ -286,6 +287,8 @@ parent_sig(int sig, short event, void *arg)
 static void
 parent_shutdown(void)
 {
+	parent->stopping = 1;
+	sessions_idle_reset();
 	sessions_terminate_all();
 	listeners_close();
 	control_cleanup(parent->conf->socket);

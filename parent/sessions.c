@@ -22,6 +22,8 @@
 
 /* How long a child may take to leave after it was told to. */
 #define SESSION_KILL_TIMEOUT	5
+/* Before another idle child, after one died without a connection. */
+#define SESSION_IDLE_RETRY	10
 
 static int	 session_cmp(struct session *, struct session *);
 static struct session *session_new(const struct listener *, int,
@@ -40,6 +42,9 @@ static void	 session_channel_close(struct session *);
 static void	 session_killtimer(int, short, void *);
 static int	 session_terminate(struct session *, const char *, int);
 static void	 session_free(struct session *);
+static pid_t	 session_child(int *);
+static void	 session_idle_start(int, short, void *);
+static void	 session_idle_later(int);
 
 RB_PROTOTYPE(session_tree, session, entry, session_cmp);
 RB_GENERATE(session_tree, session, entry, session_cmp)
@@ -56,6 +61,76 @@ sessions_init(void)
 	RB_INIT(&parent->sessions);
 	parent->next_id = 1;
 	parent->next_call_id = 1;
+	parent->idle_pid = -1;
+	parent->idle_chan = -1;
+	evtimer_set(&parent->idle_ev, session_idle_start, NULL);
+	session_idle_later(0);
+}
+
+/*
+ * A child for a new session: the idle one if there is one (and another
+ * is started once this event has been handled), else a new one.
+ */
+static pid_t
+session_child(int *chan)
+{
+	struct config	*conf = parent->conf;
+	pid_t		 pid;
+
+	if (parent->idle_pid > 0) {
+		pid = parent->idle_pid;
+		*chan = parent->idle_chan;
+		parent->idle_pid = -1;
+		parent->idle_chan = -1;
+		session_idle_later(0);
+		return (pid);
+	}
+	return (proc_exec("session", conf->user, conf->chroot,
+	    parent->debug, log_getverbose(), chan));
+}
+
+static void
+session_idle_later(int secs)
+{
+	struct timeval	 tv = { secs, 0 };
+
+	evtimer_add(&parent->idle_ev, &tv);
+}
+
+static void
+session_idle_start(int fd, short event, void *arg)
+{
+	struct config	*conf = parent->conf;
+
+	(void)fd;
+	(void)event;
+	(void)arg;
+	if (parent->idle_pid > 0)
+		return;
+	parent->idle_pid = proc_exec("session", conf->user, conf->chroot,
+	    parent->debug, log_getverbose(), &parent->idle_chan);
+	if (parent->idle_pid == -1)
+		session_idle_later(SESSION_IDLE_RETRY);
+}
+
+/*
+ * The idle child was started with what the configuration said then
+ * (user, chroot, verbosity): after a reload, and at shutdown, it goes
+ * (closing its channel ends it) and, unless shutting down, another one
+ * takes its place.
+ */
+void
+sessions_idle_reset(void)
+{
+	if (parent->idle_pid > 0) {
+		close(parent->idle_chan);
+		parent->idle_pid = -1;
+		parent->idle_chan = -1;
+	}
+	if (!parent->stopping)
+		session_idle_later(0);
+	else
+		evtimer_del(&parent->idle_ev);
 }
 
 /* Ids are not reused while in use; 0 means "all" to pppoxctl. */
@@ -150,9 +225,7 @@ session_exec(struct session *s, const struct listener *l, int fd,
 	if ((pc = config_ppp(conf, l->conf.ppp)) == NULL)
 		fatalx("listener refers to unknown ppp profile %s",
 		    l->conf.ppp);
-	s->pid = proc_exec("session", conf->user, conf->chroot,
-	    parent->debug, log_getverbose(), &chan);
-	if (s->pid == -1) {
+	if ((s->pid = session_child(&chan)) == -1) {
 		close(fd);
 		free(s);
 		return (-1);
@@ -546,11 +619,21 @@ sessions_reap(pid_t pid, int status)
 {
 	struct session	*s;
 
+	if (pid == parent->idle_pid) {
+		log_warnx("idle session child %d died before it was used",
+		    (int)pid);
+		close(parent->idle_chan);
+		parent->idle_pid = -1;
+		parent->idle_chan = -1;
+		session_idle_later(SESSION_IDLE_RETRY);
+		return;
+	}
 	RB_FOREACH(s, session_tree, &parent->sessions)
 		if (s->pid == pid)
 			break;
 	if (s == NULL) {
-		log_debug("reaped unknown child %d", (int)pid);
+		/* an idle child let go at a reload, or gone meanwhile */
+		log_debug("reaped child %d", (int)pid);
 		return;
 	}
 	if (WIFSIGNALED(status))

@@ -112,7 +112,8 @@ session_main(const char *user, const char *chroot_dir)
 	if (crypto_init() == -1)
 		fatalx("cannot load OpenSSL's legacy provider (RC4 for MPPE)");
 	event_init();
-	sandbox_demote(SANDBOX_SESSION, user, chroot_dir, "session");
+	/* "session N" once the parent gives it a connection. */
+	sandbox_demote(SANDBOX_SESSION, user, chroot_dir, "idle");
 
 	memset(&sess, 0, sizeof(sess));
 	sess.tun = -1;
@@ -221,6 +222,8 @@ session_init(struct imsg *imsg)
 	snprintf(sess.title, sizeof(sess.title), "session %u %s", sess.init.id,
 	    sess.peer);
 	log_procinit(sess.title);
+	/* Only the first setproctitle() makes system calls. */
+	setproctitle("session %u", sess.init.id);
 	sess.phase = SESS_PHASE_START;
 	sess.last_data = time(NULL);
 

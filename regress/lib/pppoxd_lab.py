@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lab"))
 import lab  # noqa: E402
 from pppoxd_test import (PPPOXCTL, PPPOXD, Failure, check,  # noqa: E402
-                         ensure_user, wait_for)
+                         children, ensure_user, role_of, wait_for)
 
 POOL = ("10.78.1.10", "10.78.1.250")
 
@@ -54,6 +54,9 @@ class LabDaemon:
                  self.proc.poll() is not None, 10, "pppoxd's control socket")
         if self.proc.poll() is not None:
             raise Failure("pppoxd exited at start:\n" + self.logtext())
+        wait_for(lambda: [k for k in children(self.proc.pid)
+                          if role_of(k) == "idle"], 10,
+                 "pppoxd's idle session child")
         self.ext.start_iperf()
 
     def __enter__(self):

@@ -98,19 +98,14 @@ def cmdline(pid):
 
 def role_of(pid):
     c = cmdline(pid)
-    # Demoted children are named "pppoxd: ROLE"; before that the argument
-    # of -P says it (the chroot path could contain any word).
+    # Demoted children are named "pppoxd: ROLE" (a session child is
+    # "idle" until it has a connection); before that they are "starting"
+    # (the chroot path in the command line could contain any word).
     w = c.split()
     if w[:1] == ["pppoxd:"] and len(w) > 1:
         return w[1]
     if "-P" in w[:-1]:
-        return w[w.index("-P") + 1]
-    if "discovery" in c:
-        return "discovery"
-    if "auth" in c:
-        return "auth"
-    if "session" in c:
-        return "session"
+        return "starting"
     return c
 
 
@@ -177,6 +172,10 @@ class Daemon:
         if self.proc.poll() is not None:
             raise Failure("pppoxd exited at start:\n" + self.logtext())
         wait_for(lambda: self.auth_pid(), 10, "auth process")
+        # The idle session child, started once the event loop runs.
+        wait_for(lambda: [k for k in children(self.pid)
+                          if role_of(k) == "idle"], 10,
+                 "the idle session child")
         return self
 
     def logtext(self):

@@ -272,11 +272,10 @@ def concurrent(n=50, umls=2):
             wait_for(lambda: d.sessions() == [], 60, "all sessions to end")
             wait_for(lambda: d.interfaces() == [], 20,
                      "every interface to go")
-            kids = [k for k in os.listdir("/proc") if k.isdigit() and
-                    open("/proc/%s/stat" % k).read().split()[3] ==
-                    str(d.proc.pid)]
-            check(len(kids) == 2, "only auth and discovery are left (%d)" %
-                  len(kids))
+            roles = sorted(role_of(k) for k in children(d.proc.pid))
+            check(roles == ["auth", "discovery", "idle"], "only auth, "
+                  "discovery and an idle session child are left (%s)" %
+                  roles)
             fds_after = len(os.listdir("/proc/%d/fd" % d.proc.pid))
             check(fds_after == fds_before, "the parent holds as many "
                   "descriptors as before the sessions (%d, %d)" %

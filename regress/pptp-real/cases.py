@@ -9,7 +9,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from pppoxd_lab import (LabDaemon, check_session_result, peer_host,  # noqa
                         run, vanish)
-from pppoxd_test import Failure, check, main, wait_for  # noqa: E402
+from pppoxd_test import (Failure, check, children, main,  # noqa: E402
+                         role_of, wait_for)
 
 SECRETS = ('alice * "alice secret" *\n'
            'bob * bobpw *\n')
@@ -166,11 +167,9 @@ def concurrent(n=20):
             wait_for(lambda: d.sessions() == [], 30, "all sessions to end")
             wait_for(lambda: d.interfaces() == [], 10,
                      "every interface to go")
-            kids = [k for k in os.listdir("/proc") if k.isdigit() and
-                    open("/proc/%s/stat" % k).read().split()[3] ==
-                    str(d.proc.pid)]
-            check(len(kids) == 1, "only the auth process is left (%d)" %
-                  len(kids))
+            roles = sorted(role_of(k) for k in children(d.proc.pid))
+            check(roles == ["auth", "idle"], "only the auth process and "
+                  "an idle session child are left (%s)" % roles)
             fds_after = len(os.listdir("/proc/%d/fd" % d.proc.pid))
             check(fds_after == fds_before, "the parent holds as many "
                   "descriptors as before the sessions (%d, %d)" %

@@ -78,9 +78,15 @@ def process_tree(d, ns, uid):
     check(int(st["CapBnd"], 16) == PARENT_BOUNDING,
           "parent bounding set: its three plus what children need to "
           "demote (%s)" % st["CapBnd"])
+    # The idle session child is started once the event loop runs.
+    idle = wait_for(lambda: [k for k in children(d.pid)
+                             if role_of(k) == "idle"], 10,
+                    "an idle session child")
     kids = children(d.pid)
-    check([role_of(k) for k in kids] == ["auth"],
-          "only the auth process runs before any connection (%s)" % kids)
+    check(sorted(role_of(k) for k in kids) == ["auth", "idle"],
+          "before any connection: auth and one idle session child (%s)" %
+          kids)
+    check_sandboxed(d, idle[0], uid, "idle")
     fds = check_sandboxed(d, d.auth_pid(), uid, "auth")
     check(set(fds) <= {"anon_inode", "pipe", "socket"} and
           fds.count("socket") == 1, "auth holds only stdio, libevent's "
@@ -91,6 +97,10 @@ def process_tree(d, ns, uid):
     try:
         sess = wait_for(lambda: d.session_pids(), 10, "a session child")
         check(len(sess) == 1, "one session child per connection")
+        check(sess == idle, "the idle child took the connection")
+        wait_for(lambda: [k for k in children(d.pid)
+                          if role_of(k) == "idle"], 10,
+                 "another idle session child")
         fds = check_sandboxed(d, sess[0], uid, "session")
         check(set(fds) <= {"anon_inode", "pipe", "socket"} and
               fds.count("socket") == 3, "session holds only stdio, "
@@ -107,8 +117,8 @@ def process_tree(d, ns, uid):
              "auth to close the ended session's channel")
     check(d.ctl("show", "sessions").stdout.strip() == "no sessions",
           "the session is gone from the table once the peer closed")
-    check([role_of(k) for k in children(d.pid)] == ["auth"],
-          "only auth is left")
+    check(sorted(role_of(k) for k in children(d.pid)) == ["auth", "idle"],
+          "only auth and an idle session child are left")
 
 
 def session_kill(d, ns, uid):
