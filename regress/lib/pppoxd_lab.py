@@ -148,6 +148,26 @@ def peer_host(s):
     return s["peer"].rsplit(":", 1)[0]
 
 
+def finish_one(d, c, row, mppe=None, auth=None):
+    """Let client UML c (one instance, held) hang up and check what it
+    saw: the session worked, with iperf3 both ways and the address
+    pppoxctl showed in row; then pppoxd lets the session and its
+    interface go.  Returns the client's result."""
+    c.release()
+    res = c.finish()
+    check_session_result(res[0], "client", mppe=mppe, auth=auth)
+    check(float(res[0].get("iperf_mbps") or 0) > 0 and
+          float(res[0].get("iperf_rev_mbps") or 0) > 0,
+          "iperf3 through the session: %s / %s Mbit/s" % (
+              res[0].get("iperf_mbps"), res[0].get("iperf_rev_mbps")))
+    check(row["address"] == str(res[0]["ip"]),
+          "pppoxctl shows the client's address")
+    wait_for(lambda: d.sessions() == [], 15,
+             "the session to end after the client hung up")
+    wait_for(lambda: d.interfaces() == [], 10, "the interface to go")
+    return res[0]
+
+
 def run(tag, body):
     """Run body(L) in a lab; on failure show pppoxd's log."""
     lab.ensure()

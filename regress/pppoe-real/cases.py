@@ -12,8 +12,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lab"))
 import lab  # noqa: E402
-from pppoxd_lab import (LabDaemon, check_session_result, run,  # noqa: E402
-                        vanish)
+from pppoxd_lab import (LabDaemon, check_session_result,  # noqa: E402
+                        finish_one, run, vanish)
 from pppoxd_test import (Failure, check, children, main,  # noqa: E402
                          role_of, wait_for)
 
@@ -64,19 +64,7 @@ def one_session(tag, scenario, auth_conf, mppe_conf, client_auth,
             check(d.interfaces() == [s["interface"]],
                   "one session interface, %s" % s["interface"])
             padt_in = status(d)["discovery"]["padt_in"]
-            c.release()
-            res = c.finish()
-            check_session_result(res[0], "client", mppe=want_mppe,
-                                 auth=want_auth)
-            check(float(res[0].get("iperf_mbps") or 0) > 0 and
-                  float(res[0].get("iperf_rev_mbps") or 0) > 0,
-                  "iperf3 through the session: %s / %s Mbit/s" % (
-                      res[0].get("iperf_mbps"), res[0].get("iperf_rev_mbps")))
-            check(s["address"] == str(res[0]["ip"]),
-                  "pppoxctl shows the client's address")
-            wait_for(lambda: d.sessions() == [], 15,
-                     "the session to end after the client hung up")
-            wait_for(lambda: d.interfaces() == [], 10, "the interface to go")
+            finish_one(d, c, s, mppe=want_mppe, auth=want_auth)
             if scenario == "pppoe-user":
                 # rp-pppoe's client says goodbye with PADT after LCP.
                 wait_for(lambda: status(d)["discovery"]["padt_in"] >

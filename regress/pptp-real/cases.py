@@ -7,8 +7,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from pppoxd_lab import (LabDaemon, check_session_result, peer_host,  # noqa
-                        run, vanish)
+from pppoxd_lab import (LabDaemon, check_session_result, finish_one,  # noqa
+                        peer_host, run, vanish)
 from pppoxd_test import (Failure, check, children, main,  # noqa: E402
                          role_of, wait_for)
 
@@ -41,20 +41,7 @@ def one_session(tag, auth_conf, mppe_conf, client_auth, client_mppe,
                   "counters move both ways")
             check(d.interfaces() == [s["interface"]],
                   "one session interface, %s" % s["interface"])
-            c.release()
-            res = c.finish()
-            check_session_result(res[0], "client", mppe=want_mppe,
-                                 auth=want_auth)
-            check(float(res[0].get("iperf_mbps") or 0) > 0 and
-                  float(res[0].get("iperf_rev_mbps") or 0) > 0,
-                  "iperf3 through the tunnel: %s / %s Mbit/s" % (
-                      res[0].get("iperf_mbps"), res[0].get("iperf_rev_mbps")))
-            check(s["address"] == str(res[0]["ip"]),
-                  "pppoxctl shows the client's address")
-            wait_for(lambda: d.sessions() == [], 15,
-                     "the session to end after the client hung up")
-            wait_for(lambda: d.interfaces() == [], 10,
-                     "the interface to go")
+            finish_one(d, c, s, mppe=want_mppe, auth=want_auth)
     run(tag, body)
 
 
