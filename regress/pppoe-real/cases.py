@@ -211,8 +211,9 @@ def per_mac_limit():
     def body(L):
         with LabDaemon(L, profile("chap", "off", "max-sessions-per-mac 2"),
                        SECRETS, "emac") as d:
+            # The third gets no PADO: its bound is all it waits.
             c = L.start_clients("pppoe", count=3, auth="chap", mppe="none",
-                                iperf=0, sequential=True, up_timeout=25)
+                                iperf=0, sequential=True, up_timeout=12)
             res = c.finish(180)
             up = [r for r in res if str(r.get("up")) == "1"]
             check(len(up) == 2, "two of three clients up (%d)" % len(up))
