@@ -261,7 +261,7 @@ control_show_sessions(struct ctl_conn *c, uint32_t id)
 			continue;
 		memset(&cs, 0, sizeof(cs));
 		cs.id = s->id;
-		cs.pid = s->pid;
+		cs.pid = s->pid > 0 ? s->pid : 0;	/* 0: waiting for one */
 		strlcpy(cs.proto, s->proto == SESS_PROTO_PPTP ? "pptp" :
 		    "pppoe", sizeof(cs.proto));
 		strlcpy(cs.state, s->terminating ? "terminating" :

@@ -56,6 +56,12 @@ struct session {
 	struct in_addr		 fixed;
 	uint16_t		 call_id;	/* PPTP: ours, for GRE; PPPoE:
 						   the session id */
+	/* its child has not reported yet: still starting */
+	int			 starting;
+	/* waiting for a child (pid -1): its connection and first message */
+	TAILQ_ENTRY(session)	 qentry;
+	int			 qfd;
+	struct sess_init	*qinit;
 	/* PPPoE */
 	uint32_t		 ifindex;
 	uint8_t			 peer_mac[6];
@@ -82,6 +88,15 @@ struct parent {
 	pid_t			 idle_pid;
 	int			 idle_chan;
 	struct event		 idle_ev;	/* start the next one */
+	/*
+	 * Children exec'd that have not reported yet (the idle one
+	 * included), at most one per CPU: a burst of connections is
+	 * served one child start after another instead of all starts
+	 * sharing the CPUs and all finishing late.  The rest wait here.
+	 */
+	int			 nstarting;
+	int			 starting_max;
+	TAILQ_HEAD(, session)	 startq;
 	uint16_t		 next_call_id;
 	/* auth process */
 	pid_t			 auth_pid;

@@ -43,6 +43,9 @@ static void	 session_killtimer(int, short, void *);
 static int	 session_terminate(struct session *, const char *, int);
 static void	 session_free(struct session *);
 static pid_t	 session_child(int *);
+static int	 session_launch(struct session *, int, struct sess_init *);
+static void	 session_started(struct session *);
+static void	 sessions_startq_run(void);
 static void	 session_idle_start(int, short, void *);
 static void	 session_idle_later(int);
 
@@ -64,6 +67,9 @@ sessions_init(void)
 	parent->idle_pid = -1;
 	parent->idle_chan = -1;
 	evtimer_set(&parent->idle_ev, session_idle_start, NULL);
+	TAILQ_INIT(&parent->startq);
+	if ((parent->starting_max = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
+		parent->starting_max = 1;
 	session_idle_later(0);
 }
 
@@ -77,16 +83,18 @@ session_child(int *chan)
 	struct config	*conf = parent->conf;
 	pid_t		 pid;
 
+	/* The idle child's start counts on, until it reports. */
 	if (parent->idle_pid > 0) {
 		pid = parent->idle_pid;
 		*chan = parent->idle_chan;
 		parent->idle_pid = -1;
 		parent->idle_chan = -1;
-		session_idle_later(0);
 		return (pid);
 	}
-	return (proc_exec("session", conf->user, conf->chroot,
-	    parent->debug, log_getverbose(), chan));
+	if ((pid = proc_exec("session", conf->user, conf->chroot,
+	    parent->debug, log_getverbose(), chan)) != -1)
+		parent->nstarting++;
+	return (pid);
 }
 
 static void
@@ -105,12 +113,17 @@ session_idle_start(int fd, short event, void *arg)
 	(void)fd;
 	(void)event;
 	(void)arg;
-	if (parent->idle_pid > 0)
+	/* A burst's children go first; sessions_startq_run() calls again. */
+	if (parent->idle_pid > 0 || parent->stopping ||
+	    parent->nstarting >= parent->starting_max ||
+	    !TAILQ_EMPTY(&parent->startq))
 		return;
 	parent->idle_pid = proc_exec("session", conf->user, conf->chroot,
 	    parent->debug, log_getverbose(), &parent->idle_chan);
 	if (parent->idle_pid == -1)
 		session_idle_later(SESSION_IDLE_RETRY);
+	else
+		parent->nstarting++;
 }
 
 /*
@@ -126,6 +139,7 @@ sessions_idle_reset(void)
 		close(parent->idle_chan);
 		parent->idle_pid = -1;
 		parent->idle_chan = -1;
+		parent->nstarting--;
 	}
 	if (!parent->stopping)
 		session_idle_later(0);
@@ -220,26 +234,51 @@ session_exec(struct session *s, const struct listener *l, int fd,
 {
 	struct config	*conf = parent->conf;
 	struct ppp_conf	*pc;
-	int		 chan, authfd;
 
 	if ((pc = config_ppp(conf, l->conf.ppp)) == NULL)
 		fatalx("listener refers to unknown ppp profile %s",
 		    l->conf.ppp);
-	if ((s->pid = session_child(&chan)) == -1) {
-		close(fd);
-		free(s);
-		return (-1);
-	}
-	imsgev_init(&s->iev, chan, parent_dispatch_session, s);
-	evtimer_set(&s->killtimer, session_killtimer, s);
-	RB_INSERT(session_tree, &parent->sessions, s);
-	parent->nsessions++;
-
 	init->id = s->id;
 	init->proto = s->proto;
 	init->ctrl_timeout = conf->ctrl_timeout;
 	strlcpy(init->hostname, conf->name, sizeof(init->hostname));
 	session_ppp_conf(pc, &init->ppp);
+	evtimer_set(&s->killtimer, session_killtimer, s);
+	s->pid = -1;
+	s->qfd = -1;
+	RB_INSERT(session_tree, &parent->sessions, s);
+	parent->nsessions++;
+
+	if (parent->idle_pid > 0 || parent->nstarting < parent->starting_max)
+		return (session_launch(s, fd, init));
+	if ((s->qinit = malloc(sizeof(*s->qinit))) == NULL) {
+		log_warn("session %u", s->id);
+		close(fd);
+		session_free(s);
+		return (-1);
+	}
+	*s->qinit = *init;
+	s->qfd = fd;
+	TAILQ_INSERT_TAIL(&parent->startq, s, qentry);
+	log_info("session %u: %s connection from %s, waiting for a child "
+	    "(%d starting)", s->id, s->proto == SESS_PROTO_PPTP ? "pptp" :
+	    "pppoe", s->peer, parent->nstarting);
+	return (0);
+}
+
+/* Give s a child with its connection fd (consumed); -1: s is gone. */
+static int
+session_launch(struct session *s, int fd, struct sess_init *init)
+{
+	int	 chan, authfd;
+
+	if ((s->pid = session_child(&chan)) == -1) {
+		close(fd);
+		session_free(s);
+		return (-1);
+	}
+	s->starting = 1;
+	imsgev_init(&s->iev, chan, parent_dispatch_session, s);
 	/*
 	 * The auth channel first: a PPPoE peer may reach authentication
 	 * within the child's first read of its socket.
@@ -253,6 +292,39 @@ session_exec(struct session *s, const struct listener *l, int fd,
 	    s->proto == SESS_PROTO_PPTP ? "pptp" : "pppoe", s->peer,
 	    (int)s->pid);
 	return (0);
+}
+
+/* A child reported, or went before it did: the next may start. */
+static void
+session_started(struct session *s)
+{
+	if (!s->starting)
+		return;
+	s->starting = 0;
+	parent->nstarting--;
+	sessions_startq_run();
+}
+
+static void
+sessions_startq_run(void)
+{
+	struct session		*s;
+	struct sess_init	*init;
+	int			 fd;
+
+	while ((s = TAILQ_FIRST(&parent->startq)) != NULL &&
+	    (parent->idle_pid > 0 ||
+	    parent->nstarting < parent->starting_max)) {
+		TAILQ_REMOVE(&parent->startq, s, qentry);
+		init = s->qinit;
+		fd = s->qfd;
+		s->qinit = NULL;
+		s->qfd = -1;
+		session_launch(s, fd, init);
+		free(init);
+	}
+	if (TAILQ_EMPTY(&parent->startq) && parent->idle_pid <= 0)
+		session_idle_later(0);
 }
 
 /*
@@ -426,6 +498,7 @@ session_state(struct session *s, struct imsg *imsg)
 		return;
 	}
 	s->phase = st.phase;
+	session_started(s);
 	s->ibytes = st.ibytes;
 	s->obytes = st.obytes;
 	s->ipackets = st.ipackets;
@@ -576,6 +649,13 @@ session_terminate(struct session *s, const char *reason, int peer_gone)
 
 	if (s->terminating)
 		return (0);
+	if (s->pid == -1) {
+		/* Still waiting for a child: nobody to tell. */
+		log_info("session %u: terminating before it started: %s",
+		    s->id, reason);
+		session_free(s);
+		return (0);
+	}
 	memset(&t, 0, sizeof(t));
 	strlcpy(t.reason, reason, sizeof(t.reason));
 	t.peer_gone = peer_gone;
@@ -611,7 +691,10 @@ sessions_terminate_all(void)
 	struct session	*s;
 
 	RB_FOREACH(s, session_tree, &parent->sessions)
-		session_channel_close(s);
+		if (s->pid != -1)
+			session_channel_close(s);
+	while ((s = TAILQ_FIRST(&parent->startq)) != NULL)
+		session_free(s);
 }
 
 void
@@ -625,6 +708,8 @@ sessions_reap(pid_t pid, int status)
 		close(parent->idle_chan);
 		parent->idle_pid = -1;
 		parent->idle_chan = -1;
+		parent->nstarting--;
+		sessions_startq_run();
 		session_idle_later(SESSION_IDLE_RETRY);
 		return;
 	}
@@ -652,13 +737,26 @@ sessions_reap(pid_t pid, int status)
 static void
 session_free(struct session *s)
 {
+	int	 was_starting = s->starting;
+
+	if (s->pid == -1 && s->qinit != NULL) {
+		TAILQ_REMOVE(&parent->startq, s, qentry);
+		close(s->qfd);
+		free(s->qinit);
+	}
 	network_release(s);
 	disc_proc_session_end(s);
 	RB_REMOVE(session_tree, &parent->sessions, s);
 	parent->nsessions--;
 	evtimer_del(&s->killtimer);
-	session_channel_close(s);
+	if (s->pid != -1)
+		session_channel_close(s);
 	free(s);
+	/* It died starting: the next one may. */
+	if (was_starting) {
+		parent->nstarting--;
+		sessions_startq_run();
+	}
 }
 
 /* Iteration for control.c without exposing the tree type. */

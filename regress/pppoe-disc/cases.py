@@ -481,8 +481,9 @@ def padr_duplicate(t):
     check(pads and pads[0][4] != 0, "with a session id")
     check(len(t.sessions_of(c.mac)) == 1,
           "one session for the MAC: %s" % t.sessions_of(c.mac))
-    check(len(t.d.session_pids()) == 2,
-          "two session children: the client's and the marker's")
+    # Children take a moment to start (one at a time per CPU).
+    wait_for(lambda: len(t.d.session_pids()) == 2, 10,
+             "two session children: the client's and the marker's")
     s = t.stats_at_least(base, padr=3)
     check(s["padr"] == base["padr"] + 3, "three PADRs counted")
 

@@ -2,6 +2,7 @@
 check, from /proc, who runs as whom with what privileges."""
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -189,8 +190,46 @@ def shutdown(d, ns, uid):
         p.close()
 
 
+def burst(d, ns, uid):
+    """Eight connections at once: children start at most one per CPU at
+    a time (the idle one takes the first), the others wait their turn,
+    and every connection gets its own child."""
+    n = 8
+    # One process opens all of them at once, then holds them until its
+    # standard input closes.
+    code = ("import socket, sys\n"
+            "s = [socket.create_connection(('127.0.0.1', 1723), 5)\n"
+            "     for _ in range(%d)]\n"
+            "print('connected', flush=True)\n"
+            "sys.stdin.read()\n" % n)
+    p = subprocess.Popen(["ip", "netns", "exec", ns.name, sys.executable,
+                          "-c", code], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        check(p.stdout.readline().strip() == "connected",
+              "%d connections opened at once" % n)
+        sess = wait_for(lambda: len(d.session_pids()) == n and
+                        d.session_pids(), 20, "%d session children" % n)
+        check(len(set(sess)) == n, "one child per connection")
+        check("waiting for a child" in d.logtext(),
+              "connections beyond the starting children waited")
+        r = d.ctl("show", "sessions", json=True)
+        check(r.stdout.count('"id":') == n, "pppoxctl lists all %d" % n)
+    finally:
+        p.stdin.close()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(5)
+    wait_for(lambda: not d.session_pids(), 15, "every session to end")
+    wait_for(lambda: sorted(role_of(k) for k in children(d.pid)) ==
+             ["auth", "idle"], 15, "auth and a new idle child left")
+
+
 CASES = {
     "process-tree": process_tree,
+    "process-burst": burst,
     "process-session-kill": session_kill,
     "process-control-timeout": control_timeout,
     "process-auth-restart": auth_restart,
