@@ -31,6 +31,7 @@ static const int seccomp_base[] = {
 	SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(write), SCMP_SYS(writev),
 	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
 	SCMP_SYS(sendto),		/* syslog(3) on its connected socket */
+	SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),	/* PPTP's GRE, in batches */
 	SCMP_SYS(close), SCMP_SYS(shutdown),
 	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
 	SCMP_SYS(poll), SCMP_SYS(ppoll),

@@ -22,8 +22,14 @@
 
 /* Control messages are small; a peer that does not read them goes. */
 #define PPTP_WBUF_MAX		8192
-/* A GRE packet as the raw socket returns it, IP header included. */
-#define PPTP_GRE_PKT_MAX	65535
+/*
+ * GRE packets taken or handed out per system call.  System calls, not
+ * RC4, are what a packet costs most (under UML each is a round trip
+ * through ptrace): one per packet made us slower than kernel PPP.
+ */
+#define PPTP_GRE_BATCH		16
+/* Room for the GRE packets queued for one sendmmsg(). */
+#define PPTP_GRE_OUT_BYTES	(8 * (PPTP_GRE_HDR_MAX + PPTP_GRE_PAYLOAD_MAX))
 /* IPv4, GRE with sequence and ack, and room for the PPP header. */
 #define PPTP_OVERHEAD		(20 + 16)
 
@@ -37,12 +43,28 @@ struct pptp {
 	int			 gre_fd;
 	struct event		 gre_ev;
 	struct pptp_gre		*gre;
+	/* recvmmsg(): one slot per packet */
+	struct mmsghdr		 in_msg[PPTP_GRE_BATCH];
+	struct iovec		 in_iov[PPTP_GRE_BATCH];
+	uint8_t			 in_buf[PPTP_GRE_BATCH][PPTP_GRE_READ_MAX];
+	/*
+	 * sendmmsg(): what this pass of the event loop sent, packed in
+	 * out_buf; gre_flush, made active by the first, sends it all
+	 * once the callbacks of the pass have run.
+	 */
+	struct mmsghdr		 out_msg[PPTP_GRE_BATCH];
+	struct iovec		 out_iov[PPTP_GRE_BATCH];
+	size_t			 out_n, out_len;
+	uint8_t			 out_buf[PPTP_GRE_OUT_BYTES];
+	struct event		 gre_flush;
 	struct event		 timer;
+	uint64_t		 timer_when;	/* armed for; or NO_DEADLINE */
 	char			 prefix[64];
 };
 
 /* The session's one control connection and call. */
-static struct pptp	 pptp = { .conn = -1, .gre_fd = -1 };
+static struct pptp	 pptp = { .conn = -1, .gre_fd = -1,
+    .timer_when = PPTP_CTRL_NO_DEADLINE };
 
 static int	 pptp_send(void *, const uint8_t *, size_t);
 static int	 pptp_call_id(void *, uint16_t *);
@@ -53,6 +75,8 @@ static void	 pptp_write(int, short, void *);
 static void	 pptp_gre_read(int, short, void *);
 static void	 pptp_gre_deliver(void *, const uint8_t *, size_t);
 static int	 pptp_gre_send(void *, const uint8_t *, size_t);
+static void	 pptp_gre_flush_ev(int, short, void *);
+static void	 pptp_gre_flush(void);
 static int	 pptp_output(void *, const uint8_t *, size_t);
 static void	 pptp_close(void *, const char *);
 static void	 pptp_timer(int, short, void *);
@@ -202,10 +226,20 @@ pptp_gre_ready(int fd)
 	struct pptp_gre_conf	 conf;
 	struct pptp_gre_cb	 cb;
 	struct transport	 tr;
+	unsigned int		 i;
 
 	if (pptp.gre != NULL)
 		fatalx("second GRE socket");
 	pptp.gre_fd = fd;
+	for (i = 0; i < PPTP_GRE_BATCH; i++) {
+		pptp.in_iov[i].iov_base = pptp.in_buf[i];
+		pptp.in_iov[i].iov_len = sizeof(pptp.in_buf[i]);
+		pptp.in_msg[i].msg_hdr.msg_iov = &pptp.in_iov[i];
+		pptp.in_msg[i].msg_hdr.msg_iovlen = 1;
+		pptp.out_msg[i].msg_hdr.msg_iov = &pptp.out_iov[i];
+		pptp.out_msg[i].msg_hdr.msg_iovlen = 1;
+	}
+	event_set(&pptp.gre_flush, -1, 0, pptp_gre_flush_ev, NULL);
 	pptp_gre_conf_defaults(&conf);
 	strlcpy(conf.log_prefix, pptp.prefix, sizeof(conf.log_prefix));
 	conf.call_id = pptp.call.call_id;
@@ -248,22 +282,32 @@ pptp_call_clear(void *arg, uint16_t call_id, const char *why)
 	session_exit(0, why);
 }
 
+/*
+ * Up to two batches per wakeup, so that one busy call leaves the tun
+ * device its turn; a short batch means the socket is drained.
+ */
 static void
 pptp_gre_read(int fd, short event, void *arg)
 {
-	static uint8_t	 pkt[PPTP_GRE_PKT_MAX];
-	ssize_t		 n;
-	int		 i;
+	uint64_t	 now;
+	int		 n, i, round;
 
 	(void)event;
 	(void)arg;
-	for (i = 0; i < 32; i++) {
-		if ((n = recv(fd, pkt, sizeof(pkt), 0)) == -1) {
+	/* One clock reading for what was queued when we woke. */
+	now = session_now();
+	for (round = 0; round < 2; round++) {
+		if ((n = recvmmsg(fd, pptp.in_msg, PPTP_GRE_BATCH, MSG_DONTWAIT,
+		    NULL)) == -1) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_warn("%s: GRE receive", pptp.prefix);
 			break;
 		}
-		pptp_gre_input(pptp.gre, pkt, n, session_now());
+		for (i = 0; i < n; i++)
+			pptp_gre_input(pptp.gre, pptp.in_buf[i],
+			    pptp.in_msg[i].msg_len, now);
+		if (n < PPTP_GRE_BATCH)
+			break;
 	}
 	pptp_schedule();
 }
@@ -275,31 +319,72 @@ pptp_gre_deliver(void *arg, const uint8_t *frame, size_t len)
 	session_link_input(frame, len);
 }
 
+/*
+ * Queue a GRE packet for the end of this pass of the event loop.  What
+ * fails to go then is lost as on the wire, and only logged: pptp_gre
+ * has counted it as sent.
+ */
 static int
 pptp_gre_send(void *arg, const uint8_t *pkt, size_t len)
 {
+	struct iovec	*iov;
+
 	(void)arg;
-	if (send(pptp.gre_fd, pkt, len, 0) == -1) {
-		/* ENOBUFS and friends: a lost packet, as on the wire. */
-		if (errno != ENOBUFS && errno != EAGAIN)
-			log_debug("%s: GRE send: %s", pptp.prefix,
-			    strerror(errno));
+	if (len > sizeof(pptp.out_buf))
 		return (-1);
-	}
+	if (pptp.out_n == PPTP_GRE_BATCH ||
+	    len > sizeof(pptp.out_buf) - pptp.out_len)
+		pptp_gre_flush();
+	if (pptp.out_n == 0)
+		event_active(&pptp.gre_flush, EV_WRITE, 1);
+	iov = &pptp.out_iov[pptp.out_n++];
+	iov->iov_base = pptp.out_buf + pptp.out_len;
+	iov->iov_len = len;
+	memcpy(iov->iov_base, pkt, len);
+	pptp.out_len += len;
 	return (0);
 }
 
+static void
+pptp_gre_flush_ev(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	(void)arg;
+	pptp_gre_flush();
+}
+
+static void
+pptp_gre_flush(void)
+{
+	size_t	 i = 0;
+	int	 n;
+
+	while (i < pptp.out_n && pptp.gre_fd != -1) {
+		if ((n = sendmmsg(pptp.gre_fd, &pptp.out_msg[i],
+		    pptp.out_n - i, 0)) == -1) {
+			/* ENOBUFS and friends: a lost packet, as on the
+			 * wire; the rest may still go. */
+			if (errno != ENOBUFS && errno != EAGAIN)
+				log_debug("%s: GRE send: %s", pptp.prefix,
+				    strerror(errno));
+			n = 1;
+		} else if (n == 0)
+			break;
+		i += n;
+	}
+	pptp.out_n = 0;
+	pptp.out_len = 0;
+}
+
+/* Sending never brings the GRE deadline forward: no rescheduling. */
 static int
 pptp_output(void *arg, const uint8_t *frame, size_t len)
 {
-	int	 r;
-
 	(void)arg;
 	if (pptp.gre == NULL)
 		return (-1);
-	r = pptp_gre_output(pptp.gre, frame, len);
-	pptp_schedule();
-	return (r);
+	return (pptp_gre_output(pptp.gre, frame, len));
 }
 
 /* The session ends: clear the call and stop the control connection. */
@@ -318,6 +403,7 @@ pptp_close(void *arg, const char *reason)
 		pptp.conn = -1;
 	}
 	if (pptp.gre_fd != -1) {
+		pptp_gre_flush();
 		close(pptp.gre_fd);
 		pptp.gre_fd = -1;
 	}
@@ -331,6 +417,7 @@ pptp_timer(int fd, short event, void *arg)
 	(void)fd;
 	(void)event;
 	(void)arg;
+	pptp.timer_when = PPTP_CTRL_NO_DEADLINE;
 	if (pptp_ctrl_tick(pptp.ctrl, now) == -1)
 		session_exit(0, "control connection closed");
 	if (pptp.gre != NULL)
@@ -338,7 +425,12 @@ pptp_timer(int fd, short event, void *arg)
 	pptp_schedule();
 }
 
-/* One timer for both state machines: the earlier deadline. */
+/*
+ * One timer for both state machines: the earlier deadline.  A timer
+ * already armed for that time or earlier stays: firing early costs a
+ * look at the deadlines, while rearming costs reading the clock, and
+ * this runs for every batch of GRE packets.
+ */
 static void
 pptp_schedule(void)
 {
@@ -348,9 +440,10 @@ pptp_schedule(void)
 	when = pptp_ctrl_deadline(pptp.ctrl);
 	if (pptp.gre != NULL && pptp_gre_deadline(pptp.gre) < when)
 		when = pptp_gre_deadline(pptp.gre);
-	evtimer_del(&pptp.timer);
-	if (when == PPTP_CTRL_NO_DEADLINE)
+	if (when == PPTP_CTRL_NO_DEADLINE || when >= pptp.timer_when)
 		return;
+	evtimer_del(&pptp.timer);
+	pptp.timer_when = when;
 	now = session_now();
 	when = when > now ? when - now : 0;
 	tv.tv_sec = when / 1000;

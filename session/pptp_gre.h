@@ -18,6 +18,12 @@
 #define PPTP_GRE_HDR_MAX	16	/* with sequence and ack numbers */
 #define PPTP_GRE_PAYLOAD_MAX	4096	/* largest PPP frame sent or held */
 #define PPTP_GRE_REORDER_MAX	64	/* bound on reorder_max */
+/*
+ * Room one read of the raw socket needs: an IPv4 header with the most
+ * options, the GRE header and the largest frame held.  A longer packet
+ * is cut there, and pptp_gre_input() drops it for its lengths.
+ */
+#define PPTP_GRE_READ_MAX	(60 + PPTP_GRE_HDR_MAX + PPTP_GRE_PAYLOAD_MAX)
 #define PPTP_GRE_NO_DEADLINE	UINT64_MAX
 
 struct pptp_gre_conf {
@@ -70,7 +76,10 @@ void		 pptp_gre_free(struct pptp_gre *);
 /* 0: taken (delivered, held or an ack); -1: dropped and counted. */
 int		 pptp_gre_input(struct pptp_gre *, const uint8_t *, size_t,
 		    uint64_t now);
-/* 0: sent; -1: too long or the send callback failed. */
+/*
+ * 0: sent; -1: too long or the send callback failed.  It never brings
+ * pptp_gre_deadline() forward, so a caller need not rearm its timer.
+ */
 int		 pptp_gre_output(struct pptp_gre *, const uint8_t *, size_t);
 void		 pptp_gre_tick(struct pptp_gre *, uint64_t now);
 uint64_t	 pptp_gre_deadline(const struct pptp_gre *);

@@ -80,6 +80,8 @@ static void	 case_late_echo(void);
 static void	 case_oversize(void);
 static void	 case_counters(void);
 static void	 case_output_errors(void);
+static void	 case_output_deadline(void);
+static void	 case_read_max(void);
 static void	 case_no_ip_header(void);
 static void	 case_short_ip(void);
 static void	 case_ihl_lying(void);
@@ -111,6 +113,8 @@ static const struct test_case cases[] = {
 	{ "oversize",		case_oversize },
 	{ "counters",		case_counters },
 	{ "output-errors",	case_output_errors },
+	{ "output-deadline",	case_output_deadline },
+	{ "read-max",		case_read_max },
 	{ "no-ip-header",	case_no_ip_header },
 	{ "short-ip",		case_short_ip },
 	{ "ihl-lying",		case_ihl_lying },
@@ -891,6 +895,92 @@ case_output_errors(void)
 	CHECK(pptp_gre_output(g, big, 10) == 0);
 	CHECK(h.sent[1][11] == 1);
 	CHECK(pptp_gre_stats(g)->opackets == 2);
+	pptp_gre_free(g);
+}
+
+/*
+ * Sending, whether it works or not, never brings the deadline forward:
+ * session/pptp.c leaves its timer alone on output because of it.
+ */
+static void
+case_output_deadline(void)
+{
+	struct pptp_gre_conf	 conf;
+	struct pptp_gre		*g;
+	uint8_t			 frame[20];
+	uint64_t		 before;
+
+	memset(frame, 0x42, sizeof(frame));
+	conf_init(&conf);
+	conf.ack_delay = 50;
+	conf.reorder_timeout = 100;
+	g = setup(&conf);
+	/* Nothing owed, nothing held */
+	CHECK(pptp_gre_output(g, frame, sizeof(frame)) == 0);
+	CHECK(pptp_gre_deadline(g) == PPTP_GRE_NO_DEADLINE);
+	/* An owed ack: a failed send keeps it, a good one settles it. */
+	CHECK(in_seq(g, 0, 1000) == 0);
+	CHECK(pptp_gre_deadline(g) == 1050);
+	h.send_fail = 1;
+	CHECK(pptp_gre_output(g, frame, sizeof(frame)) == -1);
+	CHECK(pptp_gre_deadline(g) == 1050);
+	h.send_fail = 0;
+	CHECK(pptp_gre_output(g, frame, sizeof(frame)) == 0);
+	CHECK(pptp_gre_deadline(g) == PPTP_GRE_NO_DEADLINE);
+	/* An owed ack and a held packet: only the ack's deadline goes. */
+	CHECK(in_seq(g, 1, 2000) == 0);
+	CHECK(in_seq(g, 3, 2010) == 0);
+	before = pptp_gre_deadline(g);
+	CHECK(before == 2050);
+	CHECK(pptp_gre_output(g, frame, sizeof(frame)) == 0);
+	CHECK(pptp_gre_deadline(g) == 2110);
+	CHECK(pptp_gre_deadline(g) >= before);
+	pptp_gre_free(g);
+}
+
+/*
+ * PPTP_GRE_READ_MAX holds the longest IPv4 and GRE headers and the
+ * largest frame that can be held; a packet one octet longer, cut there
+ * as a raw socket cuts it, is dropped and counted.
+ */
+static void
+case_read_max(void)
+{
+	struct pptp_gre_conf	 conf;
+	struct pptp_gre		*g;
+	struct pkt		 p, gre;
+	size_t			 i;
+
+	conf_init(&conf);
+	g = setup(&conf);
+	/* S and A: the longest header */
+	mkpkt(&gre, 0, F_DATA | F_A, OUR_ID, 0, 0, PPTP_GRE_PAYLOAD_MAX);
+	CHECK(gre.len == PPTP_GRE_HDR_MAX + PPTP_GRE_PAYLOAD_MAX);
+	p.len = 0;
+	put8(&p, 0x4f);				/* IHL 15: 60 octets */
+	put8(&p, 0);
+	put16(&p, (uint16_t)(60 + gre.len));
+	put32(&p, 0);
+	put8(&p, 64);
+	put8(&p, 47);
+	put16(&p, 0);
+	put32(&p, 0xc0000201);
+	put32(&p, 0xc0000202);
+	for (i = 0; i < 40; i++)
+		put8(&p, 1);			/* NOP options */
+	memcpy(p.d + p.len, gre.d, gre.len);
+	p.len += gre.len;
+	CHECK(p.len == PPTP_GRE_READ_MAX);
+	CHECK(in(g, &p, 0) == 0);
+	CHECK(h.ngot == 1);
+	/* One octet more, of which the read keeps PPTP_GRE_READ_MAX */
+	mkpkt(&gre, 0, F_DATA | F_A, OUR_ID, 1, 0, PPTP_GRE_PAYLOAD_MAX + 1);
+	p.d[2] = (uint8_t)((60 + gre.len) >> 8);
+	p.d[3] = (uint8_t)(60 + gre.len);
+	memcpy(p.d + 60, gre.d, PPTP_GRE_READ_MAX - 60);
+	CHECK(in(g, &p, 0) == -1);
+	CHECK(pptp_gre_stats(g)->drop_ip == 1);
+	CHECK(h.ngot == 1);
 	pptp_gre_free(g);
 }
 
