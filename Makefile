@@ -48,7 +48,8 @@ demo: deps
 	$(MAKE) all
 	python3 regress/demo.py
 
-# pppoxd beside pptpd + pppd, each in a UML of its own; not part of test.
+# pppoxd beside pptpd + pppd (PPTP) and pppoe-server + pppd (PPPoE), each
+# server in a UML of its own; not part of test.
 bench: deps
 	$(MAKE) all
 	python3 regress/bench.py

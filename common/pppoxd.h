@@ -378,7 +378,7 @@ struct disc_iface {
 	int		 nservices;
 	int		 any_service;		/* an empty Service-Name is ok */
 	int		 max_per_mac;		/* sessions, 0: no limit */
-	int		 padi_limit;		/* PADI+PADR per second, 0: none */
+	int		 padi_limit;		/* PADIs per second, 0: none */
 	int		 padi_limit_per_mac;
 };
 

@@ -442,8 +442,10 @@ disc_padr(struct disc_if *di, const struct pppoe_disc *d)
 	struct live_session	*ls;
 	char			 m[18];
 
-	if (!disc_rate_ok(di, d->src))
-		return;
+	/*
+	 * Not rate-limited: a PADR needs a cookie from a PADI that was,
+	 * and a client starting several sessions at once sends them all.
+	 */
 	if (!d->cookie.present || pppoe_cookie_check(&disc.cookie, d->src,
 	    di->conf.ifindex, disc_now_ms() / 1000, d->cookie.p,
 	    d->cookie.len) == -1) {
@@ -641,9 +643,9 @@ disc_over_limits(const struct disc_if *di, const uint8_t *mac)
 }
 
 /*
- * padi-limit and padi-limit-per-mac, for PADI and PADR together.  The
- * per-MAC state is a fixed table indexed by a salted hash: a flood from
- * random MACs reuses slots instead of growing memory.
+ * padi-limit and padi-limit-per-mac.  The per-MAC state is a fixed
+ * table indexed by a salted hash: a flood from random MACs reuses slots
+ * instead of growing memory.
  */
 static int
 disc_rate_ok(struct disc_if *di, const uint8_t *mac)

@@ -27,7 +27,7 @@
 #define CONF_ECHO_FAILURES	3
 #define CONF_MAX_AUTH_FAILURES	3
 #define CONF_PPTP_PORT		1723
-#define CONF_PADI_LIMIT		200	/* PADI+PADR per second, listener */
+#define CONF_PADI_LIMIT		200	/* PADIs per second, listener */
 #define CONF_PADI_LIMIT_PER_MAC	10	/* the same, from one MAC */
 #define CONF_AC_NAME_LEN	64
 

@@ -237,7 +237,9 @@ lcp_reset(struct fsm *f)
 	lcp->auth_tried = 1U << lcp->want.auth;
 	lcp->want.neg_magic = 1;
 	lcp->want.magic = lcp_new_magic(lcp, 0);
-	lcp->want.pfc = ppp->params.request_pfc;
+	/* RFC 2516 7: on PPPoE neither, PFC being NOT RECOMMENDED. */
+	lcp->want.pfc = ppp->params.request_pfc &&
+	    !(ppp->link.flags & PPP_LINK_NO_ADDRCTL);
 	lcp->want.acfc = ppp->params.request_acfc &&
 	    !(ppp->link.flags & PPP_LINK_NO_ADDRCTL);
 }

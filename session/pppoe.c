@@ -22,11 +22,21 @@
 
 #define PPPOE_ETHERTYPE_SESSION	0x8864
 #define PPPOE_READ_BURST	32	/* frames per wakeup */
+/*
+ * The discovery process may not have sent the PADS yet when we could
+ * send our first LCP frame, and a client drops session frames before
+ * its PADS (RFC 2516 5.4), costing a restart timer: PPP starts with the
+ * peer's first frame (clients send at once), or after this long.
+ */
+#define PPPOE_START_WAIT_MS	500
 
 struct pppoe {
 	int			 fd;
 	struct event		 ev;
 	struct sess_pppoe	 conf;
+	struct transport	 tr;
+	int			 up;		/* PPP started */
+	struct event		 start_ev;	/* or start it anyway */
 	uint64_t		 bad;		/* frames that failed the checks */
 	/* separate: an input frame's answer is built while it is read */
 	uint8_t			 in[PPPOE_ETH_HDR + PPPOE_HDR + PPP_MTU_MAX];
@@ -37,6 +47,8 @@ struct pppoe {
 static struct pppoe	 pppoe;
 
 static void	 pppoe_read(int, short, void *);
+static void	 pppoe_link_up(void);
+static void	 pppoe_start_timer(int, short, void *);
 static void	 pppoe_input(const uint8_t *, size_t);
 static int	 pppoe_output(void *, const uint8_t *, size_t);
 static void	 pppoe_close(void *, const char *);
@@ -44,7 +56,8 @@ static void	 pppoe_close(void *, const char *);
 void
 pppoe_start(const struct sess_init *init, int fd)
 {
-	struct transport	 tr;
+	struct transport	*tr = &pppoe.tr;
+	struct timeval		 tv = { 0, PPPOE_START_WAIT_MS * 1000 };
 	int			 mtu;
 
 	pppoe.fd = fd;
@@ -57,15 +70,35 @@ pppoe_start(const struct sess_init *init, int fd)
 	log_info("session id %u on %s", pppoe.conf.session_id,
 	    pppoe.conf.ifname);
 
-	memset(&tr, 0, sizeof(tr));
-	tr.name = "pppoe";
-	tr.overhead = PPPOE_OVERHEAD;
-	tr.mtu = mtu;
+	memset(tr, 0, sizeof(*tr));
+	tr->name = "pppoe";
+	tr->overhead = PPPOE_OVERHEAD;
+	tr->mtu = mtu;
 	/* RFC 2516 7: no address and control field, no ACCM. */
-	tr.flags = PPP_LINK_NO_ADDRCTL | PPP_LINK_NO_ACCM;
-	tr.output = pppoe_output;
-	tr.close = pppoe_close;
-	session_link_up(&tr);
+	tr->flags = PPP_LINK_NO_ADDRCTL | PPP_LINK_NO_ACCM;
+	tr->output = pppoe_output;
+	tr->close = pppoe_close;
+	evtimer_set(&pppoe.start_ev, pppoe_start_timer, NULL);
+	evtimer_add(&pppoe.start_ev, &tv);
+}
+
+static void
+pppoe_link_up(void)
+{
+	if (pppoe.up)
+		return;
+	pppoe.up = 1;
+	evtimer_del(&pppoe.start_ev);
+	session_link_up(&pppoe.tr);
+}
+
+static void
+pppoe_start_timer(int fd, short event, void *arg)
+{
+	(void)fd;
+	(void)event;
+	(void)arg;
+	pppoe_link_up();
 }
 
 static void
@@ -117,6 +150,8 @@ pppoe_input(const uint8_t *frame, size_t len)
 			    "(%zu bytes, LENGTH %u)", len, length);
 		return;
 	}
+	/* The peer's first frame: it has its PADS. */
+	pppoe_link_up();
 	session_link_input(r.p, length);
 }
 

@@ -59,8 +59,10 @@ def one_session(tag, scenario, auth_conf, mppe_conf, client_auth,
                   s["interface"].startswith("ppx") and
                   s["peer"].endswith("%lab0") and s["peer"].count(":") == 5,
                   "the session row: %s" % s)
-            check(s["rx_bytes"] > 0 and s["tx_bytes"] > 0,
-                  "counters move both ways")
+            # Children report their counters every few seconds.
+            wait_for(lambda: all(r["rx_bytes"] > 0 and r["tx_bytes"] > 0
+                                 for r in d.sessions()), 15,
+                     "the counters to move both ways")
             check(d.interfaces() == [s["interface"]],
                   "one session interface, %s" % s["interface"])
             padt_in = status(d)["discovery"]["padt_in"]

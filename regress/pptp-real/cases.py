@@ -37,8 +37,10 @@ def one_session(tag, auth_conf, mppe_conf, client_auth, client_mppe,
                   s["protocol"] == "pptp" and s["interface"].startswith("ppx")
                   and s["peer"].startswith("10.77."),
                   "the session row: %s" % s)
-            check(s["rx_bytes"] > 0 and s["tx_bytes"] > 0,
-                  "counters move both ways")
+            # Children report their counters every few seconds.
+            wait_for(lambda: all(r["rx_bytes"] > 0 and r["tx_bytes"] > 0
+                                 for r in d.sessions()), 15,
+                     "the counters to move both ways")
             check(d.interfaces() == [s["interface"]],
                   "one session interface, %s" % s["interface"])
             finish_one(d, c, s, mppe=want_mppe, auth=want_auth)

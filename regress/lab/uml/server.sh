@@ -144,7 +144,12 @@ for s in $LAB_SERVERS; do
 		    >>"$d/pppoxd.log" 2>&1 &
 		pids="$pids $!"
 		servers="$servers pppoxd=$!"
-		want="$want 06BB"
+		# Ready once TCP 1723 listens, if it serves PPTP at all.
+		while read -r w1 w2 rest; do
+			case "$w1 $w2" in
+			"listen pptp") want="$want 06BB"; break ;;
+			esac
+		done <"$d/pppoxd.conf"
 		;;
 	*)
 		echo "server: unknown server $s"
