@@ -1,27 +1,38 @@
-"""make bench: pppoxd beside pptpd + pppd, PPTP with MS-CHAPv2 and MPPE-128.
+"""make bench: pppoxd beside the reference servers, for PPTP and PPPoE.
+
+PPTP: pppoxd beside pptpd + pppd, MS-CHAPv2 with MPPE-128, clients
+pppd + pptp-linux.  PPPoE: pppoxd beside rp-pppoe's pppoe-server + pppd,
+CHAP-MD5 without MPPE (as PPPoE deployments run), clients pppd with its
+rp-pppoe.so plugin (kernel-mode PPPoE).
 
 Each server runs inside a User-Mode Linux of its own on the lab's private
-segment (regress/lab), so both stand on the same footing: the same UML
+segment (regress/lab), so all stand on the same footing: the same UML
 kernel, memory and single CPU; pppoxd is the host's built binary through
-hostfs.  Real clients (pppd + pptp-linux) run in client UMLs.  For each
-server, in one lab:
+hostfs.  Real clients run in client UMLs.  For each protocol and server,
+in one lab:
 
   idle      the server UML's CPU over IDLE_SECS with no session: the
             baseline that every other window also contains
   serial    N sessions from one client UML, one after the other (each
             starts once the one before is up): set-up time of each
-            (pppd start to ip-up in the client), the server's private
-            memory per session while all N are up, then the server UML's
-            CPU from before the first set-up to after the last teardown
+            (pppd start to ip-up in the client, and on the wire), the
+            server's private memory per session while all N are up;
+            then, all still held, iperf3 for IPERF_SECS each way through
+            the first session to the iperf3 server in the server UML,
+            with the server's CPU over those tests; the server UML's CPU
+            from before the first set-up to after the last teardown,
+            less the tests, is the serial sessions' CPU
   burst     N sessions from one client UML started together: set-up time
             of each under load, and the CPU per session again
-  iperf     one session: iperf3 for IPERF_SECS each way through the
-            tunnel to the iperf3 server in the server UML, and the
-            server's CPU over that client's whole life
 
-Results are printed side by side and written to regress/bench-results.txt
-with the date and the machine.  Every wait is bounded; the labs tear
-everything down.  Exits 1 if a server could not be measured.
+The tests run through a session of the serial phase rather than one of
+their own: a client UML of its own and its session's set-up cost about
+12 s per lab, and the bench has four labs.
+
+Results are printed as one table per protocol, servers side by side, and
+written to regress/bench-results.txt with the date and the machine.
+Every wait is bounded; the labs tear everything down.  Exits 1 if a
+server could not be measured.
 """
 import datetime
 import os
@@ -30,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import time
+import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
@@ -41,20 +53,71 @@ from pppoxd_test import PPPOXCTL, PPPOXD, ensure_user  # noqa: E402
 RESULTS = os.path.join(HERE, "bench-results.txt")
 N = 10
 IDLE_SECS = 5
-IPERF_SECS = 5
-IPERF_PINGS = 10
+# Long enough to average out the client: pptp-linux stalls up to a second
+# on every lost GRE packet, and a 5 s run's result depended on how many
+# such stalls fell into it (the same binary measured 6 to 21 Mbit/s).
+IPERF_SECS = 10
 UP_TIMEOUT = 30
+# The serial sessions are held from the last one up until released: the
+# memory and pppoxctl snapshots and both iperf3 tests fall in it.
+SERIAL_HOLD = 60 + 3 * IPERF_SECS
 SERVER_LIFE = 280
 USERS = [("user%d" % i, "pw%d" % i) for i in range(N)]
 SECRETS = "".join('%s * "%s" *\n' % u for u in USERS)
-# Both: MS-CHAPv2 only, 128-bit stateless MPPE required, the lab's pool.
-PROFILE = ('ppp "default" {\n\tauth mschap-v2\n'
-           '\tmppe required 128 stateless\n\tmru 1400\n'
-           '\tlcp-echo-interval 30\n\tlcp-echo-failure 3\n}\n'
-           'listen pptp on %s pool "lab"\n' % lab.SERVER_IP)
-CLIENT = dict(user="user%i", password="pw%i", auth="mschap-v2", mppe="128",
-              up_timeout=UP_TIMEOUT)
-SERVERS = ("pptpd", "pppoxd")
+
+
+def client_addr(r):
+    """The segment address a pptp instance's call came from (lab.py:
+    client UML u, instance i binds 10.77.(u+1).(i+1))."""
+    return "10.77.%d.%d" % (int(r["uml"][1:]) + 1, r["instance"] + 1)
+
+
+def host_uniq(r):
+    """The Host-Uniq a kernel-mode pppoe instance sends, in hex (uml/
+    scenario-pppoe.sh: the client UML's index, then the instance)."""
+    return "%04x%04x" % (int(r["uml"][1:]), r["instance"])
+
+
+# What differs between the protocols: the reference server (its name, the
+# lab's reference_server() for it, and its processes: those of a session,
+# paired by count, and the fixed one), both servers' auth and MPPE,
+# pppoxd's configuration, the client scenario, and the set-up on the
+# wire.
+PPTP = types.SimpleNamespace(
+    name="PPTP", scenario="pptp", reference="pptpd", lab_server="pptpd",
+    auth="mschap-v2", mppe="128",
+    title="PPTP, MS-CHAPv2, MPPE-128 stateless: pptpd + pppd beside pppoxd",
+    # Both: MS-CHAPv2 only, 128-bit stateless MPPE required.
+    conf=('ppp "default" {\n\tauth mschap-v2\n'
+          '\tmppe required 128 stateless\n\tmru 1400\n'
+          '\tlcp-echo-interval 30\n\tlcp-echo-failure 3\n}\n'
+          'listen pptp on %s pool "lab"\n' % lab.SERVER_IP),
+    session_comms=("pppd", "pptpctrl"), fixed_comm="pptpd",
+    wire_calls=lambda cap: wire.calls(cap, lab.SERVER_IP),
+    wire_key=client_addr,
+    wire_rows=(("  set-up ms, wire (SYN to IPCP up)", "total_ms"),
+               ("  server's share of it, ms", "server_ms"),
+               ("    SCCRQ->SCCRP ms", "sccrp_ms"),
+               ("    OCRQ->OCRP ms", "ocrp_ms"),
+               ("    OCRP->IPCP up ms", "ppp_ms")))
+PPPOE = types.SimpleNamespace(
+    name="PPPoE", scenario="pppoe", reference="pppoe-server",
+    lab_server="pppoe", auth="chap", mppe="none",
+    title="PPPoE, CHAP-MD5, no MPPE: pppoe-server + pppd beside pppoxd",
+    # pppoxd's defaults, as for PPTP (its per-MAC PADI limit, 10 a
+    # second in bursts of 10, lets one UML's N PADIs through).
+    conf=('ppp "default" {\n\tauth chap\n\tmppe off\n\tmru 1492\n'
+          '\tlcp-echo-interval 30\n\tlcp-echo-failure 3\n}\n'
+          'listen pppoe on eth0 pool "lab"\n'),
+    session_comms=("pppd", "pppoe"), fixed_comm="pppoe-server",
+    wire_calls=wire.pppoe_calls,
+    wire_key=host_uniq,
+    wire_rows=(("  set-up ms, wire (PADI to IPCP up)", "total_ms"),
+               ("  server's share of it, ms", "server_ms"),
+               ("    PADI->PADO ms", "pado_ms"),
+               ("    PADR->PADS ms", "pads_ms"),
+               ("    PADS->IPCP up ms", "ppp_ms")))
+PROTOCOLS = (PPTP, PPPOE)
 
 
 def say(s):
@@ -66,12 +129,18 @@ def cpu_total(d):
     return d["user"] + d["sys"] + d["irq"]
 
 
-def start_server(L, kind):
-    if kind == "pptpd":
-        return L.reference_server("pptpd", users=USERS, auth="mschap-v2",
-                                  mppe="128", max_life=SERVER_LIFE,
+def client(p):
+    """start_clients() arguments every phase of protocol p shares."""
+    return dict(user="user%i", password="pw%i", auth=p.auth, mppe=p.mppe,
+                up_timeout=UP_TIMEOUT)
+
+
+def start_server(L, p, kind):
+    if kind != "pppoxd":
+        return L.reference_server(p.lab_server, users=USERS, auth=p.auth,
+                                  mppe=p.mppe, max_life=SERVER_LIFE,
                                   timeout=60)
-    return L.pppoxd_server(PROFILE, SECRETS, pppoxd=PPPOXD,
+    return L.pppoxd_server(p.conf, SECRETS, pppoxd=PPPOXD,
                            pppoxctl=PPPOXCTL, max_life=SERVER_LIFE,
                            timeout=60)
 
@@ -87,107 +156,114 @@ def wait_sessions_gone(s, timeout=20):
     return False
 
 
-def client_addr(r):
-    """The segment address a pptp instance's call came from (lab.py:
-    client UML u, instance i binds 10.77.(u+1).(i+1))."""
-    return "10.77.%d.%d" % (int(r["uml"][1:]) + 1, r["instance"] + 1)
+def good(p, r):
+    """A session as both servers must give it: up, the protocol's auth
+    and MPPE, the peer address, answered pings."""
+    return (r["up"] == 1 and r["auth"] == p.auth and r["mppe"] == p.mppe
+            and r["remote"] == lab.PPP_LOCAL and r["ping_rx"] > 0)
 
 
-def good(r):
-    """A session as both servers must give it: up, MS-CHAPv2, MPPE-128,
-    the peer address, answered pings."""
-    return (r["up"] == 1 and r["auth"] == "mschap-v2" and
-            r["mppe"] == "128" and r["remote"] == lab.PPP_LOCAL and
-            r["ping_rx"] > 0)
-
-
-def session_memory(kind, procs):
-    """Private KiB of each session's processes: pppoxd's session
-    children; pptpd's pptpctrl + pppd of a call, paired by count."""
+def session_memory(p, kind, procs):
+    """Private KiB of each session's processes and of the fixed ones,
+    with the fixed ones' names: pppoxd's session children, and every
+    other pppoxd process (parent, auth, discovery, the idle child
+    started ahead of the next session) fixed; a reference's session
+    processes paired by count (pppd + pptpctrl, pppd + pppoe)."""
     if kind == "pppoxd":
-        per = [p["private"] for p in procs
-               if p["cmd"].startswith("pppoxd: session")]
-        fixed = sum(p["private"] for p in procs if p["comm"] == "pppoxd" and
-                    not p["cmd"].startswith("pppoxd: session"))
-        return per, fixed
-    pppd = [p["private"] for p in procs if p["comm"] == "pppd"]
-    ctrl = [p["private"] for p in procs if p["comm"] == "pptpctrl"]
-    per = [a + b for a, b in zip(sorted(pppd), sorted(ctrl))]
-    fixed = sum(p["private"] for p in procs if p["comm"] == "pptpd")
-    return per, fixed
+        per = [x["private"] for x in procs
+               if x["cmd"].startswith("pppoxd: session")]
+        fixed = [x for x in procs if x["comm"] == "pppoxd" and
+                 not x["cmd"].startswith("pppoxd: session")]
+        names = [x["cmd"][len("pppoxd: "):]
+                 if x["cmd"].startswith("pppoxd: ") else "parent"
+                 for x in fixed]
+        return per, sum(x["private"] for x in fixed), "+".join(names)
+    each = [sorted(x["private"] for x in procs if x["comm"] == c)
+            for c in p.session_comms]
+    per = [sum(t) for t in zip(*each)]
+    fixed = sum(x["private"] for x in procs if x["comm"] == p.fixed_comm)
+    return per, fixed, p.fixed_comm
 
 
-def phase(L, s, kind, name, out, **kw):
-    """One client UML of sessions; returns its results and fills out
-    with the server's CPU over the phase (and memory while held)."""
-    hold = kw.pop("hold", 0)
+def iperf_test(s, c, out):
+    """iperf3 both ways through instance 0 of held sessions; the server's
+    CPU over the request (one ping, then the tests)."""
+    out["iperf"] = {}
     a = s.cpu()
     t0 = time.monotonic()
-    c = L.start_clients("pptp", hold=hold, **dict(CLIENT, **kw))
+    try:
+        out["iperf"] = c.test([0]).get(0, {})
+    except lab.LabError as e:
+        print("iperf3 test: %s" % e, flush=True)
+    out["iperf_cpu"] = lab.cpu_delta(a, s.cpu())
+    out["iperf_secs"] = time.monotonic() - t0
+
+
+def phase(L, s, p, kind, name, out, **kw):
+    """One client UML of sessions; returns its results and fills out
+    with the server's CPU over the phase (less the iperf3 tests), their
+    set-up on the wire, and, for sessions held (hold), the memory while
+    they are up and, with tests, iperf3 through one of them."""
+    hold = kw.pop("hold", 0)
+    tests = kw.pop("tests", False)
+    cap = os.path.join(L.dir, "wire-%s.txt" % name)
+    sniffer = wire.capture(L, s.uml.tap, cap)
+    a = s.cpu()
+    t0 = time.monotonic()
+    c = L.start_clients(p.scenario, hold=hold, **dict(client(p), **kw))
     if hold:
         c.wait_tested(c.timeout)
+        # The sniffer parses every packet: gone before bulk traffic.
+        wire.stop(L, sniffer)
         procs = s.processes()
-        out[name + "_mem"], out["fixed_mem"] = session_memory(kind, procs)
+        out[name + "_mem"], out["fixed_mem"], out["fixed_what"] = \
+            session_memory(p, kind, procs)
         if kind == "pppoxd":
             out[name + "_ctl"] = s.ctl()
+        if tests:
+            iperf_test(s, c, out)
         c.release()
     res = c.finish()
+    if not hold:
+        wire.stop(L, sniffer)
     out[name + "_gone"] = wait_sessions_gone(s)
-    b = s.cpu()
-    out[name + "_cpu"] = lab.cpu_delta(a, b)
-    out[name + "_secs"] = time.monotonic() - t0
+    d = lab.cpu_delta(a, s.cpu())
+    secs = time.monotonic() - t0
+    if tests:
+        d = {k: round(v - out["iperf_cpu"][k], 2) for k, v in d.items()}
+        secs -= out["iperf_secs"]
+    out[name + "_cpu"] = d
+    out[name + "_secs"] = secs
     out[name + "_res"] = res
-    say("%s %s: %d/%d sessions good, %.0f s" % (
-        kind, name, sum(good(r) for r in res), len(res),
-        out[name + "_secs"]))
+    seen = p.wire_calls(cap)
+    out[name + "_wire"] = [seen.get(p.wire_key(r)) for r in res
+                           if good(p, r)]
+    say("%s %s %s: %d/%d sessions good, %.0f s" % (
+        p.name, kind, name, sum(good(p, r) for r in res), len(res),
+        time.monotonic() - t0))
     print(lab.format_results(res), flush=True)
+    if tests:
+        say("%s %s iperf3: %s Mbit/s up, %s down" % (
+            p.name, kind, out["iperf"].get("iperf_mbps"),
+            out["iperf"].get("iperf_rev_mbps")))
     return res
 
 
-def iperf_phase(L, s, kind, out):
-    """One session, iperf3 both ways; the server's CPU from while the
-    client pings (IPERF_PINGS at 0.2 s: room for the request's second)
-    until the tests are done."""
-    c = L.start_clients("pptp", count=1, ping=IPERF_PINGS, iperf=1,
-                        iperf_secs=IPERF_SECS, hold=30, **CLIENT)
-    out["iperf_cpu"] = None
-    if c.wait_up(1, UP_TIMEOUT + 30) == 1:
-        a = s.cpu()
-        t0 = time.monotonic()
-        c.wait_tested(c.timeout)
-        out["iperf_cpu"] = lab.cpu_delta(a, s.cpu())
-        out["iperf_secs"] = time.monotonic() - t0
-    c.release()
-    res = out["iperf_res"] = c.finish()
-    say("%s iperf: %s" % (kind, "; ".join(
-        "%s Mbit/s up, %s down" % (r["iperf_mbps"], r["iperf_rev_mbps"])
-        for r in res)))
-    print(lab.format_results(res), flush=True)
-
-
-def measure(kind):
-    out = {"kind": kind}
-    with lab.Lab("bench-" + kind) as L:
+def measure(p, kind):
+    out = {"kind": kind, "proto": p.name}
+    with lab.Lab("bench-%s-%s" % (p.scenario, kind)) as L:
         try:
-            s = start_server(L, kind)
+            s = start_server(L, p, kind)
         except lab.LabError as e:
             out["error"] = str(e)
             return out
         a = s.cpu()
         time.sleep(IDLE_SECS)
         out["idle_cpu"] = lab.cpu_delta(a, s.cpu())
-        # Every packet to and from the server UML, until bulk traffic.
-        cap = os.path.join(L.dir, "wire.txt")
-        sniffer = wire.capture(L, s.uml.tap, cap)
-        phase(L, s, kind, "serial", out, count=N, sequential=True,
-              ping=1, iperf=0, hold=60)
-        phase(L, s, kind, "burst", out, count=N, ping=1, iperf=0)
-        wire.stop(L, sniffer)
-        seen = wire.calls(cap, lab.SERVER_IP)
-        for name in ("serial", "burst"):
-            out[name + "_wire"] = [seen.get(client_addr(r)) for r in
-                                   out[name + "_res"] if good(r)]
-        iperf_phase(L, s, kind, out)
+        phase(L, s, p, kind, "serial", out, count=N, sequential=True,
+              ping=1, iperf=0, iperf_secs=IPERF_SECS, hold=SERIAL_HOLD,
+              tests=True)
+        phase(L, s, p, kind, "burst", out, count=N, ping=1, iperf=0)
         out["stats"] = s.stop()
         if kind == "pppoxd":
             log = s.logtext()
@@ -211,7 +287,7 @@ def spread(v):
     return "%.0f (%.0f-%.0f)" % (statistics.median(v), min(v), max(v))
 
 
-def rows(o):
+def rows(p, o):
     """The table's rows for one server's results: (label, text)."""
     if "error" in o:
         return None
@@ -220,7 +296,7 @@ def rows(o):
     for name, what in (("serial", "%d one after the other" % N),
                        ("burst", "%d started together" % N)):
         res = o[name + "_res"]
-        ok = [r for r in res if good(r)]
+        ok = [r for r in res if good(p, r)]
         w = [x for x in o.get(name + "_wire", []) if x is not None]
         d = o[name + "_cpu"]
         n = max(1, len(ok))
@@ -229,35 +305,32 @@ def rows(o):
             ("  sessions good", "%d/%d" % (len(ok), len(res))),
             ("  set-up ms, client (pppd to ip-up)",
              spread([r["setup_ms"] for r in ok])),
-            ("  set-up ms, wire (SYN to IPCP up)",
-             spread([x.get("total_ms") for x in w])),
-            ("  server's share of it, ms",
-             spread([x.get("server_ms") for x in w])),
-            ("    SCCRQ->SCCRP ms", spread([x.get("sccrp_ms") for x in w])),
-            ("    OCRQ->OCRP ms", spread([x.get("ocrp_ms") for x in w])),
-            ("    OCRP->IPCP up ms", spread([x.get("ppp_ms") for x in w])),
+        ]
+        out += [(label, spread([x.get(key) for x in w]))
+                for label, key in p.wire_rows]
+        out += [
             ("  server CPU s/session",
              "%.2f (usr %.2f sys %.2f)" % (cpu_total(d) / n, d["user"] / n,
                                            (d["sys"] + d["irq"]) / n)),
             ("    less the idle baseline", "%.2f" % (
                 (cpu_total(d) - idle * o[name + "_secs"]) / n)),
         ]
-    r = o["iperf_res"][0]
-    d = o["iperf_cpu"]
+    r = o.get("iperf") or {}
+    d = o.get("iperf_cpu")
     cpu = mb = "-"
     if d is not None:
         cpu = "%.2f (usr %.2f sys %.2f)" % (cpu_total(d), d["user"],
                                             d["sys"] + d["irq"])
-        carried = ((r["iperf_mbps"] or 0) + (r["iperf_rev_mbps"] or 0)) * \
-            IPERF_SECS / 8
+        carried = ((r.get("iperf_mbps") or 0) +
+                   (r.get("iperf_rev_mbps") or 0)) * IPERF_SECS / 8
         if carried > 0:
             mb = "%.0f" % ((cpu_total(d) - idle * o["iperf_secs"]) * 1000 /
                            carried)
     mem = o.get("serial_mem") or []
     out += [
         ("1 session, iperf3 %d s each way:" % IPERF_SECS, ""),
-        ("  client->server Mbit/s", fmt(r["iperf_mbps"], "%.1f")),
-        ("  server->client Mbit/s", fmt(r["iperf_rev_mbps"], "%.1f")),
+        ("  client->server Mbit/s", fmt(r.get("iperf_mbps"), "%.1f")),
+        ("  server->client Mbit/s", fmt(r.get("iperf_rev_mbps"), "%.1f")),
         ("  server CPU s over both tests", cpu),
         ("  server CPU ms per MB carried", mb),
         ("memory, %d sessions up:" % N, ""),
@@ -265,11 +338,10 @@ def rows(o):
          "%s (%s)" % (fmt(statistics.mean(mem)) if mem else "-",
                       fmt(max(mem)) if mem else "-")),
         ("    counted", "%d %s" % (len(mem), "session children"
-                                   if o["kind"] == "pppoxd"
-                                   else "pppd+pptpctrl")),
+                                   if o["kind"] == "pppoxd" else
+                                   "+".join(p.session_comms))),
         ("  private KiB, fixed processes",
-         "%d %s" % (o.get("fixed_mem", 0), "parent+auth"
-                    if o["kind"] == "pppoxd" else "pptpd")),
+         "%d %s" % (o.get("fixed_mem", 0), o.get("fixed_what", ""))),
         ("server CPU s/s idle (baseline)", "%.3f" % idle),
         ("session processes left at stop",
          fmt(o["stats"].get("sessions_running"), "%d")),
@@ -277,19 +349,20 @@ def rows(o):
     return out
 
 
-def table(results):
+def table(p, results):
     cols = [o["kind"] for o in results]
-    body = [rows(o) for o in results]
+    body = [rows(p, o) for o in results]
     labels = next((list(zip(*b))[0] for b in body if b is not None), ())
     data = []
     for k, label in enumerate(labels):
-        data.append([label] + [b[k][1] if b is not None else "failed"
+        failed = "" if label.endswith(":") else "failed"
+        data.append([label] + [b[k][1] if b is not None else failed
                                for b in body])
     w0 = max([len("")] + [len(r[0]) for r in data])
     ws = [max([len(c)] + [len(r[i + 1]) for r in data])
           for i, c in enumerate(cols)]
-    lines = ["  ".join([" " * w0] + [c.ljust(ws[i])
-                                     for i, c in enumerate(cols)])]
+    lines = [p.title, "  ".join([" " * w0] + [c.ljust(ws[i])
+                                             for i, c in enumerate(cols)])]
     for r in data:
         lines.append("  ".join([r[0].ljust(w0)] + [
             v.ljust(ws[i]) for i, v in enumerate(r[1:])]))
@@ -317,36 +390,56 @@ def machine():
 
 NOTES = """\
 Notes:
-- PPTP, MS-CHAPv2, MPPE-128 stateless required on both; pptpd is Debian's
-  pptpd + pppd (GRE in pptpctrl, MPPE in the kernel's ppp_mppe; pppd logs
-  with "debug" to a file as the lab configures it); pppoxd runs -d.
-  Each server in a UML of its own (one CPU); clients in another UML.
+- Each server in a UML of its own (one CPU); clients in other UMLs, one
+  per phase; pppoxd runs -d.  The reference servers' pppd logs with
+  "debug" to a file as the lab configures it.
+- PPTP: MS-CHAPv2, MPPE-128 stateless required on both; pptpd is Debian's
+  pptpd + pppd (GRE in pptpctrl, MPPE in the kernel's ppp_mppe); clients
+  pppd + pptp-linux, each instance its own control connection.
+- PPPoE: CHAP-MD5 required, no MPPE on both; clients pppd with
+  rp-pppoe.so (kernel-mode PPPoE), each instance its own Host-Uniq, all
+  from one MAC per client UML.  The reference is rp-pppoe's pppoe-server
+  + pppd.  The issue asked for "pppoe-server -k" (kernel-mode sessions),
+  but Debian 12's pppoe-server is built without it (-k is an invalid
+  option; the lab reports pppoe_server_kernel=%s): every reference
+  session is pppd on a pty with a user-mode pppoe relay process, so
+  every packet goes through user space twice (relay, pppd) before the
+  kernel's ppp unit.  pppoxd runs with its defaults; each client UML
+  is one MAC with %d sessions, within pppoxd's per-MAC PADI limit
+  (10 a second, in bursts of 10).
 - Set-up, client: pppd start to ip-up in the client UML (10 ms
-  resolution), %d sessions from one client UML, each instance its own
-  control connection; "one after the other": each starts once the one
-  before is up; "started together": all %d at once, so client and server
-  UMLs are loaded.  Most of it is the client UML's: pppd and pptp start
-  there, and pptp-linux waits about 0.9 s between SCCRP and OCRQ.
+  resolution), %d sessions from one client UML; "one after the other":
+  each starts once the one before is up; "started together": all %d at
+  once, so client and server UMLs are loaded.  Much of it is the client
+  UML's: pppd (and pptp) start there, and pptp-linux waits about 0.9 s
+  between SCCRP and OCRQ.
 - Set-up, wire: captured on the server UML's tap, from the client's SYN
-  to IPCP up (an IPCP Configure-Ack seen each way); the server's share is
-  the sum, over the client's messages, of the time until the server's
-  next packet: what the server is responsible for.  Medians (min-max).
+  (PPTP) or first PADI (PPPoE) to IPCP up (an IPCP Configure-Ack seen
+  each way); the server's share is the sum, over the client's messages,
+  of the time until the server's next packet: what the server is
+  responsible for (a client packet the server loses or leaves
+  unanswered counts until the server sends again; a server packet the
+  client drops does not, but shows in the step's time).  Medians
+  (min-max) over the good sessions.
 - CPU: the server UML's /proc/stat (user+nice, system+irq+softirq) from
-  before the client UML starts until its sessions are gone on the server,
-  divided by the good sessions; it includes the idle baseline (busybox
-  tail polling, iperf3 -s, the UML's own ticks) over that window, which
+  before the client UML starts until its sessions are gone on the server
+  (less the iperf3 tests' window for the serial sessions), divided by
+  the good sessions; it includes the idle baseline (busybox tail
+  polling, iperf3 -s, the UML's own ticks) over that window, which
   "less the idle baseline" subtracts.
-- iperf3: one session, %d s each way to iperf3 -s in the server UML,
-  through the tunnel to the IPCP peer address; the server's CPU from the
-  client's pings before the tests until both are done, and per MB carried
-  both ways (less the idle baseline).  A UML has one CPU: a server at
-  about 1 CPU s per second of test is the bottleneck.
+- iperf3: %d s each way to iperf3 -s in the server UML, through the
+  first serial session (all %d held) to the IPCP peer address; the
+  server's CPU over the request (one ping, both tests), and per MB
+  carried both ways (less the idle baseline).  A UML has one CPU: a
+  server at about 1 CPU s per second of test is the bottleneck.
 - Memory: Private_Clean + Private_Dirty of smaps_rollup inside the server
-  UML while the %d serial sessions were up.
+  UML while the %d serial sessions were up.  pppoxd's fixed processes
+  include the idle session child it keeps started ahead ("pppoxd:
+  idle"); a reference's session processes are counted per session.
 - The UMLs' CPU figures come from their ticks: host load (other labs,
   two host CPUs for three UMLs) inflates them; compare runs on a quiet
   host.
-""" % (N, N, IPERF_SECS, N)
+"""
 
 
 def main():
@@ -364,22 +457,34 @@ def main():
         busy += ", %d UMLs of other labs running" % others
         print("bench: %d UMLs of other labs are running: the figures will "
               "be noisier" % others)
+    tables = []
     results = []
-    for kind in SERVERS:
-        say("%s in its own UML: %d sessions one after the other, %d "
-            "together, one with iperf3" % (kind, N, N))
-        o = measure(kind)
-        if "error" in o:
-            print("FAILED: %s could not be measured:\n%s" % (kind,
-                                                           o["error"]))
-        elif o.get("log_errors"):
-            print("pppoxd's log says:\n  " + "\n  ".join(o["log_errors"]))
-        results.append(o)
-    text = "%s%s\n\n%s\n\n%s" % (machine(), busy, table(results), NOTES)
-    errs = [o for o in results if o.get("log_errors")]
-    for o in errs:
-        text += "- %s logged:\n    %s\n" % (o["kind"],
-                                             "\n    ".join(o["log_errors"]))
+    for p in PROTOCOLS:
+        got = []
+        for kind in (p.reference, "pppoxd"):
+            say("%s: %s in its own UML: %d sessions one after the other "
+                "(iperf3 through one), %d together" % (p.name, kind, N, N))
+            o = measure(p, kind)
+            if "error" in o:
+                print("FAILED: %s could not be measured:\n%s" % (
+                    kind, o["error"]))
+            elif o.get("log_errors"):
+                print("pppoxd's log says:\n  " +
+                      "\n  ".join(o["log_errors"]))
+            got.append(o)
+        tables.append(table(p, got))
+        results += got
+    kernel = [str(o["stats"].get("pppoe_server_kernel", "?"))
+              for o in results if o["kind"] == PPPOE.reference and
+              "stats" in o]
+    notes = NOTES % (kernel[0] if kernel else "?", N, N, N, IPERF_SECS, N,
+                     N)
+    text = "%s%s\n\n%s\n\n%s" % (machine(), busy, "\n\n".join(tables),
+                                 notes)
+    for o in results:
+        if o.get("log_errors"):
+            text += "- %s %s logged:\n    %s\n" % (
+                o["proto"], o["kind"], "\n    ".join(o["log_errors"]))
     text += "\nbench took %.0f s\n" % (time.monotonic() - t0)
     print("\n" + text)
     with open(RESULTS, "w") as f:
