@@ -168,6 +168,33 @@ def finish_one(d, c, row, mppe=None, auth=None):
     return res[0]
 
 
+def client_vanishes(L, d, scenario, **client):
+    """Client UML vanishes while its session runs (pppoxd's pool holds
+    one address): LCP echoes notice, the session and interface go, and
+    the next client gets the address back."""
+    c = L.start_clients(scenario, count=1, hold=60, iperf=0, **client)
+    c.wait_up(1, 60)
+    wait_for(lambda: [s for s in d.sessions() if s["state"] == "running"],
+             20, "the session to run")
+    addr = d.sessions()[0]["address"]
+    # Every process of that UML, its ptraced helpers included, dies at
+    # once: no goodbye reaches pppoxd.
+    vanish(c.uml.umid)
+    t0 = time.monotonic()
+    wait_for(lambda: d.sessions() == [], 30,
+             "the session to end by echo timeout")
+    check(True, "session ended %.1f s after the client died" %
+          (time.monotonic() - t0))
+    check("LCP" in d.logtext() and "echo" in d.logtext().lower(),
+          "the log says the peer stopped answering echoes")
+    wait_for(lambda: d.interfaces() == [], 10, "the interface to go")
+    c.uml.kill(0)
+    r = L.run_clients(scenario, count=1, iperf=0, **client)[0]
+    check_session_result(r, "next client", auth=client.get("auth"))
+    check(str(r["ip"]) == addr, "the next client got the pool's only "
+          "address %s back" % addr)
+
+
 def run(tag, body):
     """Run body(L) in a lab; on failure show pppoxd's log."""
     lab.ensure()

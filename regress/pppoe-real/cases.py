@@ -4,7 +4,6 @@ regress/lab): discovery, sessions with the configured auth and MPPE,
 address and DNS from the pool, traffic, pppoxctl, teardown from either
 side with PADT, limits, and nothing left behind."""
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lab"))
 import lab  # noqa: E402
 from pppoxd_lab import (LabDaemon, check_session_result,  # noqa: E402
-                        finish_one, run, vanish)
+                        client_vanishes, finish_one, run)
 from pppoxd_test import (Failure, check, children, main,  # noqa: E402
                          role_of, wait_for)
 
@@ -182,28 +181,7 @@ def client_killed():
     def body(L):
         with LabDaemon(L, profile("chap", "off"), SECRETS, "ekill",
                        pool=("10.78.1.10", "10.78.1.10")) as d:
-            c = L.start_clients("pppoe", count=1, auth="chap", mppe="none",
-                                hold=60, iperf=0)
-            c.wait_up(1, 60)
-            wait_for(lambda: [s for s in d.sessions()
-                              if s["state"] == "running"], 20,
-                     "the session to run")
-            addr = d.sessions()[0]["address"]
-            vanish(c.uml.umid)
-            t0 = time.monotonic()
-            wait_for(lambda: d.sessions() == [], 30,
-                     "the session to end by echo timeout")
-            check(True, "session ended %.1f s after the client died" %
-                  (time.monotonic() - t0))
-            check("echo" in d.logtext().lower(),
-                  "the log says the peer stopped answering echoes")
-            wait_for(lambda: d.interfaces() == [], 10, "the interface to go")
-            c.uml.kill(0)
-            r = L.run_clients("pppoe", count=1, auth="chap", mppe="none",
-                              iperf=0)[0]
-            check_session_result(r, "next client", auth="chap")
-            check(str(r["ip"]) == addr, "the next client got the pool's "
-                  "only address %s back" % addr)
+            client_vanishes(L, d, "pppoe", auth="chap", mppe="none")
     run("ekill", body)
 
 

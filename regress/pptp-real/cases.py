@@ -7,8 +7,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from pppoxd_lab import (LabDaemon, check_session_result, finish_one,  # noqa
-                        peer_host, run, vanish)
+from pppoxd_lab import (LabDaemon, check_session_result,  # noqa: E402
+                        client_vanishes, finish_one, peer_host, run)
 from pppoxd_test import (Failure, check, children, main,  # noqa: E402
                          role_of, wait_for)
 
@@ -93,41 +93,13 @@ def wrong_password():
 def client_killed():
     """A client that vanishes is noticed by LCP echoes (2 s x 3), and its
     address goes back to the pool."""
-    import signal
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lab"))
-    import lab
-
     def body(L):
         # A pool of one: the next client gets in only if it came back.
         with LabDaemon(L, profile("mschap-v2", "required 128 stateless"),
                       SECRETS, "pkill", pool=("10.78.1.10", "10.78.1.10")) as d:
-            c = L.start_clients("pptp", count=1, user="alice",
-                                password="alice secret", auth="mschap-v2",
-                                mppe="128", hold=60, iperf=0)
-            c.wait_up(1, 60)
-            wait_for(lambda: [s for s in d.sessions()
-                              if s["state"] == "running"], 20,
-                     "the session to run")
-            addr = d.sessions()[0]["address"]
-            # Every process of that UML, its ptraced helpers included,
-            # dies at once: no goodbye reaches pppoxd.
-            vanish(c.uml.umid)
-            t0 = time.monotonic()
-            wait_for(lambda: d.sessions() == [], 30,
-                     "the session to end by echo timeout")
-            check(True, "session ended %.1f s after the client died" %
-                  (time.monotonic() - t0))
-            check("LCP" in d.logtext() and "echo" in d.logtext().lower(),
-                  "the log says the peer stopped answering echoes")
-            wait_for(lambda: d.interfaces() == [], 10, "the interface to go")
-            c.uml.kill(0)
-            # The address is back in the pool: the next client may get it.
-            res = L.run_clients("pptp", count=1, user="alice",
-                                password="alice secret", auth="mschap-v2",
-                                mppe="128", iperf=0)
-            check_session_result(res[0], "next client")
-            check(str(res[0]["ip"]) == addr, "the next client got the "
-                  "pool's only address %s back" % addr)
+            client_vanishes(L, d, "pptp", user="alice",
+                            password="alice secret", auth="mschap-v2",
+                            mppe="128")
     run("pkill", body)
 
 
