@@ -31,7 +31,6 @@ static const int seccomp_base[] = {
 	SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(write), SCMP_SYS(writev),
 	SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
 	SCMP_SYS(sendto),		/* syslog(3) on its connected socket */
-	SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),	/* PPTP's GRE, in batches */
 	SCMP_SYS(close), SCMP_SYS(shutdown),
 	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
 	SCMP_SYS(poll), SCMP_SYS(ppoll),
@@ -49,9 +48,13 @@ static const int seccomp_auth[] = {
 };
 
 /*
- * session and discovery: only the base; their sockets and tun arrive
- * ready to use.
+ * session: PPTP's GRE in batches, one system call for many packets.
+ * session and discovery: otherwise only the base; their sockets and tun
+ * arrive ready to use.
  */
+static const int seccomp_session[] = {
+	SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),
+};
 
 static void
 seccomp_allow(scmp_filter_ctx ctx, const int *calls, size_t n)
@@ -110,6 +113,10 @@ seccomp_enter(enum sandbox_role role)
 		    sizeof(seccomp_auth) / sizeof(seccomp_auth[0]));
 		break;
 	case SANDBOX_SESSION:
+		/* pledge("stdio") */
+		seccomp_allow(ctx, seccomp_session,
+		    sizeof(seccomp_session) / sizeof(seccomp_session[0]));
+		break;
 	case SANDBOX_DISCOVERY:
 		/* pledge("stdio") */
 		break;

@@ -153,6 +153,8 @@ static void	 disc_stats_changed(void);
 static void	 disc_stats_timer(int, short, void *);
 static uint64_t	 disc_now_ms(void);
 static int	 live_cmp(struct live_session *, struct live_session *);
+static struct live_session *live_first(uint32_t, const uint8_t *);
+static struct live_session *live_next(struct live_session *);
 
 RB_PROTOTYPE(live_sessions, live_session, entry, live_cmp);
 RB_GENERATE(live_sessions, live_session, entry, live_cmp)
@@ -525,6 +527,34 @@ disc_padr(struct disc_if *di, const struct pppoe_disc *d)
 	    &req, sizeof(req));
 }
 
+/* The sessions of one MAC on one interface, in session id order. */
+static struct live_session *
+live_first(uint32_t ifindex, const uint8_t *mac)
+{
+	struct live_session	 key, *s;
+
+	memset(&key, 0, sizeof(key));
+	key.ifindex = ifindex;
+	memcpy(key.mac, mac, sizeof(key.mac));
+	s = RB_NFIND(live_sessions, &disc.sessions, &key);
+	if (s == NULL || s->ifindex != ifindex ||
+	    memcmp(s->mac, mac, sizeof(s->mac)) != 0)
+		return (NULL);
+	return (s);
+}
+
+static struct live_session *
+live_next(struct live_session *s)
+{
+	struct live_session	*n;
+
+	n = RB_NEXT(live_sessions, &disc.sessions, s);
+	if (n == NULL || n->ifindex != s->ifindex ||
+	    memcmp(n->mac, s->mac, sizeof(n->mac)) != 0)
+		return (NULL);
+	return (n);
+}
+
 /*
  * A client whose PADS got lost sends its PADR again, with the same
  * Host-Uniq: it gets the same PADS, not a second session.  Later, the
@@ -533,15 +563,11 @@ disc_padr(struct disc_if *di, const struct pppoe_disc *d)
 static struct live_session *
 disc_pads_again(const struct disc_pending *want)
 {
-	struct live_session	 key, *s;
+	struct live_session	*s;
 	uint64_t		 now = disc_now_ms();
 
-	memset(&key, 0, sizeof(key));
-	key.ifindex = want->ifindex;
-	memcpy(key.mac, want->mac, 6);
-	for (s = RB_NFIND(live_sessions, &disc.sessions, &key); s != NULL &&
-	    s->ifindex == key.ifindex && memcmp(s->mac, key.mac, 6) == 0;
-	    s = RB_NEXT(live_sessions, &disc.sessions, s))
+	for (s = live_first(want->ifindex, want->mac); s != NULL;
+	    s = live_next(s))
 		if (s->started_ms != 0 &&
 		    now - s->started_ms < DISC_PADS_AGAIN_MS &&
 		    s->pads.has_host_uniq == want->has_host_uniq &&
@@ -614,7 +640,7 @@ disc_max_payload(const struct disc_if *di, const struct pppoe_disc *d)
 static int
 disc_over_limits(const struct disc_if *di, const uint8_t *mac)
 {
-	struct live_session	 key, *s;
+	struct live_session	*s;
 	int			 n = 0;
 
 	if (disc.conf.max_sessions > 0 &&
@@ -626,12 +652,8 @@ disc_over_limits(const struct disc_if *di, const uint8_t *mac)
 	}
 	if (di->conf.max_per_mac <= 0)
 		return (0);
-	memset(&key, 0, sizeof(key));
-	key.ifindex = di->conf.ifindex;
-	memcpy(key.mac, mac, 6);
-	for (s = RB_NFIND(live_sessions, &disc.sessions, &key); s != NULL &&
-	    s->ifindex == key.ifindex && memcmp(s->mac, mac, 6) == 0;
-	    s = RB_NEXT(live_sessions, &disc.sessions, s))
+	for (s = live_first(di->conf.ifindex, mac); s != NULL;
+	    s = live_next(s))
 		n++;
 	if (n >= di->conf.max_per_mac) {
 		disc.stats.over_limit++;
